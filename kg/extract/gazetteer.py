@@ -1,0 +1,130 @@
+"""One pass of an Aho-Corasick automaton over folded text finds every name, title,
+demonym, place and honorific the knowledge base knows, clitic-aware.
+
+Patterns are folded the same way as the text, so spelling variants that differ only in
+hamza, ta marbuta, alef maqsura or diacritics need no separate entries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ahocorasick
+
+from kg.extract.normalize import fold_key, is_letter
+from kg.knowledge import KnowledgeBase
+
+# Proclitics that may precede a word: conjunctions, prepositions, and their pairs.
+_PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: str  # person | person_short | person_context | title | home_title | polity | demonym | place | honorific | counterpart | group
+    ref: str  # person id, role-table key, polity code, place id, or the word itself
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int  # folded offsets of the word itself, clitics excluded
+    end: int
+    entries: tuple[Entry, ...]
+    clitic: str = ""
+
+    def first(self, *kinds: str) -> Entry | None:
+        for entry in self.entries:
+            if entry.kind in kinds:
+                return entry
+        return None
+
+    @property
+    def kinds(self) -> set[str]:
+        return {e.kind for e in self.entries}
+
+
+class Gazetteer:
+    """Built once per knowledge base; `find` is the hot path."""
+
+    def __init__(self, kb: KnowledgeBase):
+        table: dict[str, list[Entry]] = {}
+
+        def add(text: str, entry: Entry) -> None:
+            key = fold_key(text)
+            if len(key) < 2:
+                return
+            bucket = table.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+
+        for person in kb.persons.values():
+            for name in person.names_ar:
+                add(name, Entry("person", person.id))
+            for name in person.short_ar:
+                add(name, Entry("person_short", person.id))
+            for name in person.short_ar_context:
+                add(name, Entry("person_context", person.id))
+        for polity in kb.polities.values():
+            for name in polity.names_ar:
+                add(name, Entry("polity", polity.code))
+            for form in polity.demonyms_ar:
+                add(form, Entry("demonym", polity.code))
+        for place in kb.places.values():
+            for name in place.names_ar:
+                add(name, Entry("place", place.id))
+        for key, role in kb.roles.items():
+            for title in role.titles_ar:
+                add(title, Entry("title", key))
+            for title in role.home_titles_ar:
+                add(title, Entry("home_title", key))
+        for word in kb.honorifics:
+            add(word, Entry("honorific", fold_key(word)))
+        for word in kb.counterparts:
+            add(word, Entry("counterpart", fold_key(word)))
+        for word in kb.triggers.get("group_references", []):
+            add(word, Entry("group", fold_key(word)))
+
+        automaton = ahocorasick.Automaton()
+        for key, entries in table.items():
+            automaton.add_word(key, (key, tuple(entries), ""))
+            if key.startswith("ال") and len(key) > 3:
+                # ل + ال contracts to لل: للرياض، للأمم المتحدة
+                automaton.add_word("لل" + key[2:], ("لل" + key[2:], tuple(entries), "ل"))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self.table = table
+
+    def lookup(self, phrase: str) -> tuple[Entry, ...]:
+        return tuple(self.table.get(fold_key(phrase), ()))
+
+    def find(self, text: str) -> list[Hit]:
+        """Leftmost-longest, non-overlapping hits in folded `text`."""
+        candidates: list[Hit] = []
+        n = len(text)
+        for end_index, (key, entries, built_in_clitic) in self._automaton.iter(text):
+            end = end_index + 1
+            start = end - len(key)
+            if end < n and is_letter(text[end]):
+                continue
+            clitic = _clitic_before(text, start)
+            if clitic is None:
+                continue
+            word_start = start + len(built_in_clitic)
+            candidates.append(Hit(word_start, end, entries, clitic + built_in_clitic))
+        candidates.sort(key=lambda h: (h.start - len(h.clitic), -(h.end - h.start)))
+        chosen: list[Hit] = []
+        taken_until = -1
+        for hit in candidates:
+            if hit.start - len(hit.clitic) >= taken_until:
+                chosen.append(hit)
+                taken_until = hit.end
+        return chosen
+
+
+def _clitic_before(text: str, start: int) -> str | None:
+    """The proclitic letters glued before `start`, "" at a word boundary, None inside a word."""
+    if start == 0 or not is_letter(text[start - 1]):
+        return ""
+    for clitic in sorted(_PROCLITICS, key=len, reverse=True):
+        begin = start - len(clitic)
+        if begin >= 0 and text[begin:start] == clitic and (begin == 0 or not is_letter(text[begin - 1])):
+            return clitic
+    return None
