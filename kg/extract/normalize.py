@@ -6,6 +6,7 @@ original words, so `Folded.to_original` maps folded offsets back to the raw text
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 # One character in, one character out: hamza carriers, alef maqsura, ta marbuta, Persian
@@ -30,38 +31,34 @@ _DROPPED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200
 
 @dataclass(frozen=True, slots=True)
 class Folded:
-    """Folded text plus the original offset of each of its characters."""
+    """Folded text plus what is needed to map its offsets back to the original."""
 
     text: str
     original: str
-    _positions: tuple[int, ...] | None  # None: same length, offsets unchanged
+    _cuts: tuple[int, ...]  # folded offsets at which one more dropped character lies behind
 
     def to_original(self, index: int) -> int:
-        """Original offset of folded position `index` (an end offset maps past its character)."""
-        if self._positions is None:
-            return index
-        if index >= len(self._positions):
-            return len(self.original)
-        return self._positions[index]
+        """Original offset of folded position `index`."""
+        return index + bisect_right(self._cuts, index) if self._cuts else index
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) covering folded [start, end)."""
-        if self._positions is None:
+        if not self._cuts:
             return start, end
         if end <= start:
             o = self.to_original(start)
             return o, o
-        return self._positions[start], self._positions[end - 1] + 1
+        return self.to_original(start), self.to_original(end - 1) + 1
 
 
 def fold(text: str) -> Folded:
     """Fold `text` for matching; `Folded.span` recovers original offsets."""
     one_to_one = text.translate(_ONE_TO_ONE)
-    if not _DROPPED.search(one_to_one):
-        return Folded(one_to_one, text, None)
-    positions = tuple(i for i, ch in enumerate(one_to_one) if not _DROPPED.match(ch))
-    folded = _DROPPED.sub("", one_to_one)
-    return Folded(folded, text, positions)
+    dropped = [m.start() for m in _DROPPED.finditer(one_to_one)]
+    if not dropped:
+        return Folded(one_to_one, text, ())
+    cuts = tuple(position - k for k, position in enumerate(dropped))
+    return Folded(_DROPPED.sub("", one_to_one), text, cuts)
 
 
 def fold_key(text: str) -> str:

@@ -112,7 +112,7 @@ def demonym_forms(base: str) -> list[str]:
     return sorted(forms)
 
 
-@dataclass
+@dataclass(eq=False)  # identity equality: hashable, cached per instance
 class KnowledgeBase:
     persons: dict[str, Person]
     polities: dict[str, Polity]

@@ -1,0 +1,430 @@
+"""`kg`: the command line. Thin: parse options, call the layers, print.
+
+Every command takes `--store` (default: $KG_STORE, else ~/.local/share/kg-meetings/store;
+an http(s) URL means a remote SPARQL server) and prints JSON with `--json`.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg import queries as named_queries
+from kg.sources import SourceProblem
+
+app = typer.Typer(
+    help="A knowledge graph of diplomatic meetings and stated positions, extracted from Arabic news.\n\n"
+    "Quick start:  kg ingest seeds/  then  kg meetings --actor Putin  or  kg serve",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+StoreOption = typer.Option(None, "--store", envvar="KG_STORE",
+                           help="Store directory, or http(s) URL of a SPARQL server. Default: ~/.local/share/kg-meetings/store")
+JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+def _date(value: Optional[str], option: str) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option)
+
+
+def _open(store: Optional[str], read_only: bool = False):
+    from kg.store import open_store
+
+    try:
+        return open_store(store, read_only=read_only)
+    except OSError as error:
+        err.print(f"[red]error:[/red] cannot open the store {store or ''}: {error}")
+        if "lock" in str(error).lower():
+            err.print("Another kg process (perhaps `kg serve`) holds the store. Stop it, or point --store at its URL.")
+        raise typer.Exit(2)
+
+
+def _report_problem(problem: SourceProblem) -> None:
+    colour = "yellow" if problem.severity == "warning" else "red"
+    err.print(f"[{colour}]{problem.severity}:[/{colour}] {problem.where}: {problem.reason}")
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Article files, directories, .jsonl files, http(s) URLs, or - for stdin."),
+    metadata: Optional[Path] = typer.Option(None, "--metadata", "-m", help="Metadata JSON keyed by file name (published, source, url)."),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date for all articles (YYYY-MM-DD)."),
+    source: Optional[str] = typer.Option(None, "--source", help="Source name for all articles."),
+    force: bool = typer.Option(False, "--force", help="Re-extract articles even when their text is unchanged."),
+    store: Optional[str] = StoreOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Read articles, extract meetings and statements, and store them (one named graph per article).
+
+    Re-ingesting an article replaces its graph; unchanged articles are skipped.
+
+    Example:  kg ingest seeds/ --metadata seeds/metadata.json
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kg.ingest import ingest as run_ingest
+
+    graph_store = _open(store)
+    interactive = sys.stderr.isatty() and not as_json
+    progress = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                        TimeElapsedColumn(), console=err, disable=not interactive)
+    seen = 0
+
+    def on_article(item, extraction) -> None:
+        nonlocal seen
+        seen += 1
+        if isinstance(item, SourceProblem):
+            _report_problem(item)
+        elif not interactive and not as_json:
+            found = f"{len(extraction.meetings)} meetings, {len(extraction.statements)} statements" if extraction else "unchanged, skipped"
+            err.print(f"{item.id}: {found}")
+        if interactive:
+            elapsed = progress.tasks[0].elapsed or 1e-9
+            progress.update(task, advance=1, rate=f"{seen / elapsed:.0f} articles/s")
+
+    try:
+        with progress:
+            task = progress.add_task("ingest", total=None, rate="")
+            report = run_ingest(graph_store, paths, metadata=metadata, published=_date(published, "--published"),
+                                source=source, force=force, on_article=on_article)
+    except ValueError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2)
+    finally:
+        graph_store.close()
+    summary = {"ingested": report.ingested, "unchanged": report.skipped_unchanged, "meetings": report.meetings,
+               "statements": report.statements, "quads": report.quads, "failed": report.failed,
+               "problems": [{"where": p.where, "reason": p.reason, "severity": p.severity} for p in report.problems],
+               "store": graph_store.location}
+    if as_json:
+        out.print_json(json.dumps(summary, ensure_ascii=False))
+    else:
+        err.print(f"{report.ingested} articles ingested ({report.meetings} meetings, {report.statements} statements, "
+                  f"{report.quads} quads), {report.skipped_unchanged} unchanged, {report.failed} failed -> {graph_store.location}")
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def extract(
+    paths: list[str] = typer.Argument(..., help="Article files, directories, .jsonl files, URLs, or - for stdin."),
+    metadata: Optional[Path] = typer.Option(None, "--metadata", "-m", help="Metadata JSON keyed by file name."),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date for all articles (YYYY-MM-DD)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Extract meetings and statements and print them, without touching the store.
+
+    With --json it prints the evaluation's prediction format (shared/eval/README.md).
+
+    Example:  kg extract seeds/ --metadata seeds/metadata.json --json > predictions.json
+    """
+    from kg.extract import Extractor
+    from kg.ingest import extract_all
+    from kg.predictions import to_predictions
+
+    extractor = Extractor()
+    extractions = []
+    failed = 0
+    try:
+        for item in extract_all(paths, metadata=metadata, published=_date(published, "--published"), extractor=extractor):
+            if isinstance(item, SourceProblem):
+                _report_problem(item)
+                failed += item.severity == "error"
+            else:
+                extractions.append(item)
+    except ValueError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2)
+    if as_json:
+        sys.stdout.write(json.dumps(to_predictions(extractions, extractor.kb), ensure_ascii=False, indent=1) + "\n")
+    else:
+        for ex in extractions:
+            out.rule(f"{ex.article.id}  ({ex.article.published or 'no date'})")
+            for m in ex.meetings:
+                names = ", ".join(a.label for a in m.participants)
+                out.print(f"[bold]meeting[/bold] {m.status} {m.date or '?'} {m.place.label if m.place else '?'}: {names}")
+            for s in ex.statements:
+                who = ", ".join(a.label for a in s.speakers)
+                out.print(f"[bold]statement[/bold] {who} ({s.verb}): {s.content.text[:160]}")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _print_rows(rows: list[dict], columns: list[str], fmt: str) -> None:
+    if fmt == "json":
+        out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    if fmt in ("csv", "tsv"):
+        import csv
+
+        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row.get(c, "") for c in columns])
+        return
+    table = Table(*columns, show_lines=False)
+    for row in rows:
+        table.add_row(*[str(row.get(c, "")) for c in columns])
+    out.print(table)
+
+
+def _plain(rows: list[dict]) -> list[dict]:
+    return [{k: v.value for k, v in row.items()} for row in rows]
+
+
+@app.command()
+def query(
+    sparql: str = typer.Argument(..., help="A SPARQL query, @file.rq, or the name of a named query (see `kg queries`)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv, tsv; for CONSTRUCT: turtle, ntriples, nquads, trig, jsonld."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Parameter of a named query, NAME=VALUE (repeatable)."),
+    store: Optional[str] = StoreOption,
+) -> None:
+    """Run a SPARQL query against the store (named graphs are visible as the default graph).
+
+    Examples:
+      kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      kg query meetings -p actor=https://w3id.org/kg-meetings/id/actor/vladimir-putin --format csv
+      kg query @my-query.rq --format json
+    """
+    if sparql.startswith("@"):
+        text = Path(sparql[1:]).read_text(encoding="utf-8")
+    elif sparql in named_queries.catalogue():
+        try:
+            text = named_queries.get(sparql).bind(dict(p.split("=", 1) for p in param))
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--param")
+    else:
+        text = sparql
+    graph_store = _open(store, read_only=True)
+    try:
+        from kg.formats import serialize_result
+
+        result = graph_store.query(text)
+        if fmt == "table" and hasattr(result, "variables"):
+            columns = [v.value for v in result.variables]
+            rows = [{c: (sol[c].value if sol[c] is not None else "") for c in columns} for sol in result]
+            _print_rows(rows, columns, "table")
+        else:
+            body, _media = serialize_result(result, "json" if fmt == "table" else fmt)
+            sys.stdout.buffer.write(body)
+            if not body.endswith(b"\n"):
+                sys.stdout.buffer.write(b"\n")
+    except SyntaxError as error:
+        err.print(f"[red]SPARQL syntax error:[/red] {error}")
+        raise typer.Exit(2)
+    finally:
+        graph_store.close()
+
+
+@app.command()
+def queries() -> None:
+    """List the named queries (queries/*.rq) and their parameters; the HTTP service serves the same."""
+    for q in named_queries.catalogue().values():
+        out.print(f"[bold]{q.name}[/bold] — {q.title}: {q.description}")
+        for p in q.params:
+            out.print(f"    {p.name} ({p.type}): {p.doc}")
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("turtle", "--format", "-f", help="turtle, trig, nquads, ntriples, jsonld."),
+    graph: Optional[str] = typer.Option(None, "--graph", "-g", help="Only this article's graph (its document id, e.g. 000_x.txt)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    store: Optional[str] = StoreOption,
+) -> None:
+    """Dump the graph. Turtle (the default) merges all graphs; TriG and N-Quads keep one graph per article.
+
+    Examples:
+      kg export > everything.ttl
+      kg export --format trig -o dump.trig
+      kg export --graph 000_498fb477b4349d6f.txt
+    """
+    from kg.export import export as write_export
+
+    graph_store = _open(store, read_only=True)
+    try:
+        sink = output.open("wb") if output else sys.stdout.buffer
+        try:
+            write_export(graph_store, sink, fmt, graph)
+        finally:
+            if output:
+                sink.close()
+    except ValueError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2)
+    finally:
+        graph_store.close()
+
+
+def _actor_iri(name: str, store) -> str:
+    from kg.lookups import AmbiguousActor, UnknownActor, resolve_actor
+
+    present = {row["key"].value for row in store.select(named_queries.get("actors").text)}
+    try:
+        return resolve_actor(name, present=present).iri
+    except UnknownActor as error:
+        err.print(f"[red]No actor matches {name!r}.[/red]" + (f" Did you mean: {', '.join(error.suggestions)}?" if error.suggestions else ""))
+        raise typer.Exit(2)
+    except AmbiguousActor as error:
+        err.print(f"[yellow]{name!r} matches several actors; be more specific:[/yellow]")
+        for c in error.candidates:
+            err.print(f"  {c.label}  ({c.key}{', ' + c.wikidata if c.wikidata else ''})")
+        raise typer.Exit(2)
+
+
+@app.command()
+def meetings(
+    actor: Optional[str] = typer.Option(None, "--actor", "-a", help="English or Arabic name, part of it, or Wikidata id."),
+    since: Optional[str] = typer.Option(None, "--since", help="On or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="On or before this date."),
+    store: Optional[str] = StoreOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """List meetings, newest first, with place, participants, articles and evidence.
+
+    Examples:  kg meetings --actor Putin --since 2020   kg meetings --actor "خامنئي" --json
+    """
+    graph_store = _open(store, read_only=True)
+    try:
+        params = {"actor": _actor_iri(actor, graph_store) if actor else None, "since": since, "until": until}
+        try:
+            text = named_queries.get("meetings").bind(params)
+        except ValueError as error:
+            raise typer.BadParameter(str(error))
+        rows = _plain(graph_store.select(text))
+    finally:
+        graph_store.close()
+    for row in rows:
+        row["participants"] = row.get("participants", "").split(" | ")
+        row["articles"] = row.get("articles", "").split(" | ")
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table_rows = [{**r, "participants": ", ".join(r["participants"]), "articles": ", ".join(r["articles"])} for r in rows]
+    _print_rows(table_rows, ["date", "status", "placeLabel", "participants", "articles"], "table")
+
+
+@app.command()
+def statements(
+    speaker: Optional[str] = typer.Option(None, "--speaker", "-s", help="English or Arabic name, part of it, or Wikidata id."),
+    since: Optional[str] = typer.Option(None, "--since", help="Articles published on or after this date."),
+    topic: Optional[str] = typer.Option(None, "--topic", "-t", help="Only statements containing this word."),
+    store: Optional[str] = StoreOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """List stated positions with speaker, content, reporting verb and source article.
+
+    Example:  kg statements --speaker Khamenei --topic سوريا
+    """
+    graph_store = _open(store, read_only=True)
+    try:
+        params = {"speaker": _actor_iri(speaker, graph_store) if speaker else None, "since": since, "topic": topic}
+        try:
+            text = named_queries.get("statements").bind(params)
+        except ValueError as error:
+            raise typer.BadParameter(str(error))
+        rows = _plain(graph_store.select(text))
+    finally:
+        graph_store.close()
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    _print_rows(rows, ["published", "speakerLabel", "verb", "content", "documentId"], "table")
+
+
+@app.command()
+def stats(store: Optional[str] = StoreOption, as_json: bool = JsonOption) -> None:
+    """Counts: articles, meetings, statements, persons, places and quads."""
+    graph_store = _open(store, read_only=True)
+    try:
+        rows = _plain(graph_store.select(named_queries.get("stats").text))
+        result = {k: int(v) for k, v in (rows[0] if rows else {}).items()}
+        result["quads"] = len(graph_store) if hasattr(graph_store, "__len__") else None
+        result["store"] = graph_store.location
+    finally:
+        graph_store.close()
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    for key, value in result.items():
+        out.print(f"{key:>12}: {value}")
+
+
+@app.command()
+def serve(
+    store: Optional[str] = StoreOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind. The default only accepts local clients."),
+    port: int = typer.Option(7878, "--port", help="TCP port."),
+    allow_update: bool = typer.Option(False, "--allow-update", help="Accept SPARQL Update and Graph Store writes (needs --token-file)."),
+    token_file: Optional[Path] = typer.Option(None, "--token-file", help="File holding the bearer token that writes must present."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds a query may run before it is cancelled (503)."),
+    max_results: int = typer.Option(10000, "--max-results", help="Most result rows returned; truncation is signalled."),
+    cors: Optional[str] = typer.Option(None, "--cors", help="Allow this browser origin (e.g. https://example.org); off by default."),
+) -> None:
+    """Serve SPARQL over HTTP (SPARQL 1.1 Protocol), named queries, a JSON API and a web page.
+
+    Read-only and bound to 127.0.0.1 unless told otherwise.
+
+    Example:  kg serve --port 7878   then open http://127.0.0.1:7878/
+    """
+    from kg.server import run
+
+    if allow_update and token_file is None:
+        raise typer.BadParameter("--allow-update needs --token-file: writes always require a token", param_hint="--allow-update")
+    run(store=store, host=host, port=port, allow_update=allow_update, token_file=token_file, timeout=timeout,
+        max_results=max_results, cors=cors)
+
+
+@app.command("eval")
+def evaluate(
+    gold_dir: Path = typer.Argument(..., help="Folder of gold JSON files (one per article)."),
+    articles: Optional[Path] = typer.Option(None, "--articles", help="Articles to extract and score (default: the sample seeds' layout beside the gold)."),
+    metadata: Optional[Path] = typer.Option(None, "--metadata", "-m", help="Metadata JSON for the articles."),
+    predictions: Optional[Path] = typer.Option(None, "--predictions", help="Score this prediction JSON instead of extracting."),
+    entities: Optional[Path] = typer.Option(None, "--entities", help="Entities JSON (default: entities.json beside GOLD_DIR)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Score extraction against gold annotations, with the same figures as the reference scorer.
+
+    Example:  kg eval tests/data/dev/gold --articles tests/data/dev/articles --metadata tests/data/dev/metadata.json
+    """
+    from kg import evaluate as ev
+    from kg.extract import Extractor
+    from kg.ingest import extract_all
+    from kg.predictions import to_predictions
+
+    entities_path = entities or gold_dir.parent / "entities.json"
+    if not entities_path.exists():
+        raise typer.BadParameter(f"no entities file at {entities_path}; pass --entities", param_hint="--entities")
+    if predictions:
+        pred = json.loads(predictions.read_text(encoding="utf-8"))
+    else:
+        if articles is None:
+            raise typer.BadParameter("give --articles (and --metadata) to extract, or --predictions to score a file")
+        extractor = Extractor()
+        extractions = [x for x in extract_all([str(articles)], metadata=metadata, extractor=extractor)
+                       if not isinstance(x, SourceProblem)]
+        pred = to_predictions(extractions, extractor.kb)
+    report = ev.score(ev.load_gold(gold_dir), pred, ev.load_entities(entities_path))
+    if as_json:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        sys.stdout.write(ev.render_table(report) + "\n")
+
+
+if __name__ == "__main__":
+    app()

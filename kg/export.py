@@ -1,0 +1,60 @@
+"""Dumps of the graph in standard RDF syntaxes, written straight to a sink.
+
+Turtle and N-Triples hold one graph, so "everything" in them is the merge of the default
+graph (ontology, knowledge base) and every article graph; TriG and N-Quads keep the
+article graphs apart, which is what a reload into another store needs.
+"""
+from __future__ import annotations
+
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from kg import rdf
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS, "nq": ox.RdfFormat.N_QUADS,
+    "ntriples": ox.RdfFormat.N_TRIPLES, "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD, "json-ld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+_MERGED = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def rdf_format(name: str) -> ox.RdfFormat:
+    try:
+        return FORMATS[name.lower()]
+    except KeyError:
+        raise ValueError(f"unknown format {name!r}; choose one of: turtle, trig, nquads, ntriples, jsonld, rdfxml") from None
+
+
+def export(store, sink: BinaryIO, fmt: str = "turtle", article_id: str | None = None) -> None:
+    """Write the whole graph, or one article's graph, to `sink` in `fmt`."""
+    target = rdf_format(fmt)
+    if article_id is not None:
+        graph = rdf.graph_iri(article_id)
+        if not store.ask(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"):
+            raise ValueError(f"no article {article_id!r} in the store (see `kg query articles`)")
+        if target.supports_datasets:
+            _dump_graph_as_dataset(store, sink, target, graph)
+        else:
+            kwargs = {"prefixes": rdf.PREFIXES} if target == ox.RdfFormat.TURTLE else {}
+            store.raw.dump(sink, target, from_graph=graph, **kwargs)
+        return
+    if target.supports_datasets:
+        kwargs = {"prefixes": rdf.PREFIXES} if target == ox.RdfFormat.TRIG else {}
+        store.raw.dump(sink, target, **kwargs)
+    else:
+        result = store.query(_MERGED)
+        if target == ox.RdfFormat.TURTLE:
+            result.serialize(sink, target, prefixes=rdf.PREFIXES)
+        else:
+            result.serialize(sink, target)
+
+
+def _dump_graph_as_dataset(store, sink: BinaryIO, target: ox.RdfFormat, graph: ox.NamedNode) -> None:
+    quads = store.raw.quads_for_pattern(None, None, None, graph)
+    kwargs = {"prefixes": rdf.PREFIXES} if target == ox.RdfFormat.TRIG else {}
+    ox.serialize(quads, sink, target, **kwargs)

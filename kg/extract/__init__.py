@@ -1,0 +1,151 @@
+"""Arabic article -> meetings and statements with evidence (no RDF here).
+
+    >>> from kg.extract import Extractor
+    >>> extraction = Extractor().extract(article)
+
+The steps, one module each: fold letters (normalize), find known names and titles
+(gazetteer), resolve who they are on the article's date (mentions), find date phrases
+(dates), then meetings and statements; finally map folded offsets back to the original.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import cached_property
+
+from kg.extract.context import ArticleContext
+from kg.extract.dates import find_dates
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.meetings import FoundMeeting, MeetingFinder
+from kg.extract.mentions import MentionResolver
+from kg.extract.normalize import fold, fold_key
+from kg.extract.sentences import Sentences
+from kg.extract.statements import FoundStatement, StatementFinder
+from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, default
+from kg.model import Actor, Article, Extraction, Meeting, Span, Statement
+
+_CLAUSE_BREAKS = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|في حين|ثم)(?![\u0621-\u064a])|؛|;")
+
+
+class Extractor:
+    """Holds the compiled knowledge (automaton, regexes); reuse one per process."""
+
+    def __init__(self, kb: KnowledgeBase | None = None):
+        self.kb = kb or default()
+        self.gazetteer = Gazetteer(self.kb)
+        self.resolver = MentionResolver(self.kb, self.gazetteer)
+        agencies = json.loads((KNOWLEDGE_DIR / "agencies.json").read_text(encoding="utf-8"))["agencies"]
+        self._agencies = {fold_key(name): code for name, code in agencies.items()}
+
+    @cached_property
+    def _agency_regex(self) -> re.Pattern:
+        names = sorted(self._agencies, key=len, reverse=True)
+        return re.compile(r"(?<![\u0621-\u064a])(" + "|".join(re.escape(n) for n in names) + r")(?![\u0621-\u064a])")
+
+    def extract(self, article: Article) -> Extraction:
+        folded = fold(article.text)
+        text = folded.text
+        day = article.published
+        headline_end = _headline_end(text)
+        home = self._home_state(text, headline_end)
+        resolved = self.resolver.resolve(text, day, home, original=lambda s, e: article.text[slice(*folded.span(s, e))])
+        dates = find_dates(text, day)
+        ctx = ArticleContext(self.kb, folded, day, home, resolved, dates, headline_end)
+        ctx.clause_cuts = self._clause_cuts(text, ctx)
+        meeting_finder = MeetingFinder(ctx)
+        found_meetings = meeting_finder.find()
+        _fill_from_context(found_meetings, meeting_finder.visit_destinations())
+        found_statements = StatementFinder(ctx).find()
+        extraction = Extraction(article=article)
+        extraction.meetings = [self._meeting(m, ctx, article) for m in found_meetings]
+        extraction.statements = [self._statement(s, ctx, article) for s in found_statements]
+        extraction.actors = _distinct(a for m in resolved.mentions for a in m.actors)
+        if day is None and any(d.problem for d in dates):
+            extraction.warnings.append("no publication date: relative dates (اليوم، أمس ...) left unresolved")
+        return extraction
+
+    # -- article-level cues ----------------------------------------------------------------------------
+    def _home_state(self, text: str, headline_end: int) -> str | None:
+        """The reporting agency's state, from the dateline/byline, else the dateline city's state."""
+        lead = text[:headline_end + 300]
+        match = self._agency_regex.search(lead)
+        if match:
+            return self._agencies[match.group(1)]
+        first_line = text[headline_end:headline_end + 120].strip().split("\n")[0]
+        for hit in self.gazetteer.find(first_line[:40]):
+            place = hit.first("place")
+            if place:
+                return self.kb.places[place.ref].country
+        return None
+
+    def _clause_cuts(self, text: str, ctx: ArticleContext) -> list[int]:
+        cuts = {m.start() for m in _CLAUSE_BREAKS.finditer(text)}
+        # each reporting predicate after the first in a sentence starts a clause ("... موضحا أن ...")
+        participles = StatementFinder(ctx).participles
+        cuts |= {m.start() for m in participles.finditer(text)}
+        return sorted(cuts)
+
+    # -- folded offsets -> model objects --------------------------------------------------------------
+    def _span(self, ctx: ArticleContext, article: Article, start: int, end: int) -> Span:
+        s, e = ctx.original_span(start, end)
+        return Span(s, e, article.text[s:e])
+
+    def _meeting(self, m: FoundMeeting, ctx: ArticleContext, article: Article) -> Meeting:
+        evidence = tuple(dict.fromkeys(self._span(ctx, article, *_trim(ctx.text, s, e)) for s, e in m.evidence))
+        return Meeting(
+            participants=tuple(m.participants), status=m.status, evidence=evidence, date=m.date,
+            place=self.kb.place(m.place) if m.place else None, host=m.host, trigger=m.trigger,
+        )
+
+    def _statement(self, s: FoundStatement, ctx: ArticleContext, article: Article) -> Statement:
+        content = self._span(ctx, article, *s.content)
+        evidence = self._span(ctx, article, s.verb_span[0], s.content[1])
+        return Statement(speakers=tuple(s.speakers), content=content, evidence=evidence, verb=s.verb,
+                         collective=s.collective)
+
+
+def _headline_end(text: str) -> int:
+    """End of the headline zone: the first line, plus the next when the first is a site label."""
+    lines = text.split("\n")
+    pos = 0
+    taken = 0
+    for line in lines:
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        taken += 1
+        if taken >= 2 or len(line.split()) >= 6:
+            break
+    return min(pos, len(text))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str]) -> None:
+    """A meeting the text does not place happens where a participant is visiting; an undated
+    one that shares a participant with the article's main (dated) encounter, on that day."""
+    main = next((m for m in meetings if m.date and not m.pluperfect), None)
+    for m in meetings:
+        if m.place is None:
+            for actor in m.participants:
+                if actor.key in destinations:
+                    m.place = destinations[actor.key]
+                    break
+        if main is not None and m is not main and not m.pluperfect and (m.keyset & main.keyset):
+            if m.date is None and m.status == main.status:
+                m.date = main.date
+            if m.place is None:
+                m.place = main.place
+
+
+def _distinct(actors) -> list[Actor]:
+    return list(dict.fromkeys(actors))
+
+
+__all__ = ["Extractor", "Sentences"]

@@ -1,0 +1,95 @@
+"""What the meeting and statement finders share about one article: folded text, sentences,
+clause boundaries, resolved mentions, places, dates, quotes and the headline zone."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from kg.extract.mentions import Mention, Resolved
+from kg.extract.normalize import Folded, fold_key
+from kg.extract.sentences import Sentences
+from kg.knowledge import KnowledgeBase
+
+_OPEN_QUOTES = "“«\""
+_CLOSE_FOR = {"“": "”", "«": "»", '"': '"'}
+
+
+def word_regex(words: list[str], proclitics: str = "", suffixes: str = "") -> re.Pattern:
+    """Whole-word matcher over folded text for a word list, longest first."""
+    forms = sorted({fold_key(w) for w in words if w}, key=len, reverse=True)
+    body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+    pre = f"(?:{proclitics})?" if proclitics else ""
+    suf = f"(?:{suffixes})?" if suffixes else ""
+    return re.compile(rf"(?<![\w\u0621-\u064a]){pre}(?P<w>{body}){suf}(?![\w\u0621-\u064a])")
+
+
+@dataclass
+class ArticleContext:
+    kb: KnowledgeBase
+    folded: Folded
+    day: date | None
+    home: str | None
+    resolved: Resolved
+    dates: list  # kg.extract.dates.DateMention over folded text
+    headline_end: int  # statements and meetings in the headline zone are not extracted
+    clause_cuts: list[int] = field(default_factory=list)  # sorted folded offsets where clauses break
+
+    @property
+    def text(self) -> str:
+        return self.folded.text
+
+    @cached_property
+    def sentences(self) -> Sentences:
+        return Sentences(self.text)
+
+    @cached_property
+    def quotes(self) -> list[tuple[int, int]]:
+        """Quoted stretches (an unclosed quote runs to the end of its paragraph)."""
+        spans = []
+        text = self.text
+        i = 0
+        while i < len(text):
+            ch = text[i]
+            if ch in _OPEN_QUOTES:
+                close = _CLOSE_FOR[ch]
+                para_end = text.find("\n", i)
+                para_end = len(text) if para_end < 0 else para_end
+                j = text.find(close, i + 1, para_end)
+                end = para_end if j < 0 else j + 1
+                spans.append((i, end))
+                i = end
+                continue
+            i += 1
+        return spans
+
+    def in_quote(self, pos: int) -> bool:
+        return any(a < pos < b for a, b in self.quotes)
+
+    def quote_starting_at(self, pos: int) -> tuple[int, int] | None:
+        for a, b in self.quotes:
+            if a == pos:
+                return a, b
+        return None
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        """The clause around `pos`: between clause cuts, inside its sentence."""
+        sentence = self.sentences.at(pos)
+        k = bisect_left(self.clause_cuts, pos + 1)
+        start = self.clause_cuts[k - 1] if k > 0 else 0
+        end = self.clause_cuts[k] if k < len(self.clause_cuts) else len(self.text)
+        return max(start, sentence.start), min(end, sentence.end)
+
+    def persons_between(self, start: int, end: int, *, outside_quotes: bool = True) -> list[Mention]:
+        found = []
+        for m in self.resolved.mentions:
+            if m.start >= start and m.end <= end and m.kind in ("person", "group"):
+                if outside_quotes and self.in_quote(m.start):
+                    continue
+                found.append(m)
+        return found
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.folded.span(start, end)

@@ -1,0 +1,364 @@
+"""Face-to-face meetings: a trigger, the persons it binds, where, when, held or planned.
+
+A trigger only makes a meeting when persons are attached to it by the grammar of the
+clause (subject and object of استقبل/التقى, genitive or pronoun of لقاء, ضمّ/جمع lists,
+"مع" phrases), so "التحضيرات للاجتماع الطارئ" in a sentence that names two ministers is
+not read as their meeting. Phone and video calls are never meetings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.context import ArticleContext, word_regex
+from kg.extract.mentions import Mention
+from kg.extract.normalize import fold_key
+from kg.model import Actor
+
+_ADJECTIVES = {fold_key(w) for w in (
+    "الثنائي", "الثنائية", "الوزاري", "الوزارية", "التشاوري", "التشاورية", "الرسمي", "الرسمية", "رسمي", "رسمية",
+    "الخاص", "الخاصة", "الطارئ", "الطارئة", "المغلق", "المغلقة", "ثنائي", "ثنائية", "وزاري", "تشاوري", "مطول",
+    "مطولة", "موسع", "موسعة", "الموسع", "الموسعة", "مغلق", "مغلقة", "منفصل", "منفصلة", "الثلاثي", "الثلاثية",
+    "ثلاثي", "ثلاثية", "جلسة", "قمة", "مشترك", "مشتركة", "عقد", "عقدت", "اجرى", "اجرت", "اجراها", "عقدها", "عقده",
+    "اجراه", "جرت", "جرى", "اليوم", "امس", "في", "الذي", "التي", "عقدت", "عقداها", "اجرياها",
+)}
+_ATTACH_WORDS = re.compile(r"^\s*(?:مع|بين|ضم|ضمت|جمع|جمعت|بمشاركه|بحضور|حضره|حضرها|شارك فيه|شارك فيها)\b")
+_SUPPORT_VERBS = word_regex(["عقد", "عقدت", "عقدا", "أجرى", "أجرت", "أجريا", "جرى", "جرت", "أجراها", "عقدها",
+                             "أجراه", "عقده", "شارك", "شاركت", "حضر", "حضرت", "ترأس", "أقام", "أقامت"], "و|ف")
+_POSSESSIVE = re.compile(r"(?:هما|هم|ها|ه)$")
+_THEN = re.compile(r"(?<![\u0621-\u064a])ثم(?![\u0621-\u064a])")
+_PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
+_CAPITAL_WORD = re.compile(r"(?<![\u0621-\u064a])[وب]?(?:ال)?عاصمه(?![\u0621-\u064a])")
+_VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
+
+
+@dataclass
+class FoundMeeting:
+    participants: list[Actor]
+    status: str
+    trigger: str
+    evidence: list[tuple[int, int]]  # folded spans (sentence of each mention)
+    date: str | None = None
+    date_span: tuple[int, int] | None = None
+    place: str | None = None  # place id
+    host: Actor | None = None
+    pluperfect: bool = False
+    anchor: int = 0  # folded offset of the trigger
+    merged: list["FoundMeeting"] = field(default_factory=list)
+
+    @property
+    def keyset(self) -> frozenset[str]:
+        return frozenset(a.key for a in self.participants)
+
+
+class MeetingFinder:
+    def __init__(self, ctx: ArticleContext):
+        self.ctx = ctx
+        t = ctx.kb.triggers["meeting"]
+        self.verbs_held = word_regex(t["strong_verbs"] + ["بحث", "بحثت", "تباحث", "تباحثا", "بحثا"], "و|ف")
+        self.verbs_planned = {fold_key(v) for v in t["verbs_planned"]}
+        self.nouns = word_regex(t["strong_nouns"] + ["مراسم استقبال", "لقاءين"], "و|ف|ب|ل|وب|ول|فب|وال|بال|لل|ال",
+                                "هما|هم|ها|ه")
+        self.planned = word_regex(ctx.kb.triggers["planned_markers"], "و|ف")
+        self.remote = word_regex(ctx.kb.triggers["remote_markers"], "و|ف|ب|ل|بال|وال|لل")
+        self.reporting_cut = word_regex(ctx.kb.triggers["reporting"]["participles"], "و|ف")
+
+    def find(self) -> list[FoundMeeting]:
+        found: list[FoundMeeting] = []
+        text = self.ctx.text
+        for match in self.verbs_held.finditer(text):
+            if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
+                continue
+            found += self._from_verb(match)
+        for match in self.nouns.finditer(text):
+            if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
+                continue
+            found += self._from_noun(match)
+        for meeting in found:
+            self._place_and_date(meeting)
+        return _merge(found)
+
+    # -- triggers ------------------------------------------------------------------------------
+    def _clause(self, pos: int) -> tuple[int, int]:
+        return self.ctx.clause(pos)
+
+    def _is_remote(self, start: int, end: int) -> bool:
+        return bool(self.remote.search(self.ctx.text, start, end))
+
+    def _status(self, word: str, clause_start: int, trigger_start: int, clause_end: int) -> str:
+        if word.startswith("س") and fold_key(word) in self.verbs_planned:
+            return "planned"
+        if self.planned.search(self.ctx.text, max(clause_start, trigger_start - 60), trigger_start + 30):
+            return "planned"
+        for d in self.ctx.dates:
+            if clause_start <= d.start < clause_end and d.tense == "future":
+                return "planned"
+        return "held"
+
+    def _from_verb(self, match: re.Match) -> list[FoundMeeting]:
+        ctx = self.ctx
+        word = match.group("w")
+        start, end = self._clause(match.start())
+        if self._is_remote(start, end):
+            return []
+        persons = ctx.persons_between(start, end)
+        before = [m for m in persons if m.end <= match.start()]
+        after = [m for m in persons if m.start >= match.end()]
+        is_talk_verb = fold_key(word).startswith(("بحث", "تباحث"))
+        if is_talk_verb:
+            # "بحث X مع Y": a meeting only with a "مع" partner
+            with_pos = ctx.text.find("مع", match.end(), end)
+            if with_pos < 0 or not [m for m in after if m.start > with_pos]:
+                return []
+        status = self._status(word, start, match.start(), end)
+        pluperfect = bool(_PLUPERFECT.search(ctx.text, max(start, match.start() - 90), match.start() + 1))
+        subjects: list[Mention]
+        objects: list[Mention]
+        dual = fold_key(word).endswith(("يا", "وا", "ان"))
+        if dual or not after:
+            group = _actors(before[-3:]) if before else []
+            if dual and len(group) < 2 and after:
+                group += _actors(after)
+            return self._make([group], status, word, match, pluperfect)
+        if before and (match.start() - before[-1].end) <= 12 and not after:
+            subjects, objects = before[-1:], after
+        else:
+            subjects, objects = after[:1], after[1:]
+            # coordinated subjects: "عقد X و Y" / "التقى X و Y" when no object follows
+        if not objects:
+            if before:
+                return self._make([_actors(before[-1:]) + _actors(subjects)], status, word, match, pluperfect)
+            return []
+        subject = _actors(subjects)
+        # "ثم" and lists after استقبل/التقى are separate encounters with the subject
+        groups = self._split_objects(objects, match.end(), end)
+        if fold_key(word).startswith(("استقبل", "التق", "سيلتق", "يلتق", "ستلتق", "تلتق", "سيستقبل", "يستقبل")):
+            return self._make([subject + g for g in groups], status, word, match, pluperfect,
+                              host=subject[0] if fold_key(word).endswith("استقبل") or "ستقبل" in fold_key(word) else None)
+        merged = subject + [a for g in groups for a in g]
+        return self._make([merged], status, word, match, pluperfect)
+
+    def _split_objects(self, objects: list[Mention], start: int, end: int) -> list[list[Actor]]:
+        groups: list[list[Actor]] = []
+        for m in objects:
+            groups.append(list(m.actors))
+        return groups
+
+    def _from_noun(self, match: re.Match) -> list[FoundMeeting]:
+        ctx = self.ctx
+        word = match.group(0)
+        start, end = self._clause(match.start())
+        if self._is_remote(start, end):
+            return []
+        persons = ctx.persons_between(start, end)
+        if not persons:
+            return []
+        noun_end = match.end()
+        possessive = _POSSESSIVE.search(word) and not fold_key(match.group("w")).endswith("ه")
+        owner_dual = word.endswith("هما")
+        after = [m for m in persons if m.start >= noun_end]
+        before = [m for m in persons if m.end <= match.start()]
+        attached = self._attached_after(noun_end, after, end)
+        support = _SUPPORT_VERBS.search(ctx.text, max(start, match.start() - 40), min(end, noun_end + 25))
+        status = self._status(word, start, match.start(), end)
+        pluperfect = bool(_PLUPERFECT.search(ctx.text, max(start, match.start() - 90), match.start() + 1))
+        if owner_dual:
+            pair = _actors(before[-2:]) if len(before) >= 2 else _actors(persons[:2])
+            return self._make([pair], status, word, match, pluperfect)
+        if possessive:
+            if not attached:
+                return []
+            objects = _actors(attached[:1])
+            owner = [a for m in persons for a in m.actors if a not in objects][:1]
+            if not owner:
+                owner = self._topic(match.start())
+            return self._make([owner + objects], status, word, match, pluperfect)
+        if attached:
+            group = _actors(attached)
+            if len(group) < 2 or support:
+                group = _actors(before[-2:]) + [a for a in group if a not in _actors(before[-2:])] if (support or len(group) < 2) else group
+            if len(group) < 2:
+                group = [a for a in _actors(persons) if a not in group][:1] + group
+            return self._make([group], status, word, match, pluperfect)
+        if support:
+            group = _actors(persons)
+            return self._make([group], status, word, match, pluperfect)
+        return []
+
+    def _attached_after(self, noun_end: int, after: list[Mention], clause_end: int) -> list[Mention]:
+        """Persons bound to a meeting noun: right after it (past adjectives), or after مع/ضم/بين."""
+        text = self.ctx.text
+        pos = noun_end
+        # skip adjectives and small words
+        while True:
+            m = re.match(r"\s*([\u0621-\u064a]+)", text[pos:pos + 30])
+            if not m or not after or pos >= after[0].start:
+                break
+            if fold_key(m.group(1)) in _ADJECTIVES:
+                pos += m.end()
+                continue
+            break
+        gap = text[pos:after[0].start] if after else ""
+        if after and (gap.strip(" ،,") == "" or _ATTACH_WORDS.match(gap) or gap.strip() in ("ب", "ل", "مع", "بين")):
+            chain = [after[0]]
+            for m in after[1:]:
+                between = text[chain[-1].end:m.start]
+                if re.fullmatch(r"[\s،,]*(?:و|ومع|ثم|و?معالي|و?سمو|،\s*و)?\s*", between) or between.strip(" ،,") in ("و", ""):
+                    chain.append(m)
+                else:
+                    break
+            return chain
+        window = text[noun_end:clause_end]
+        hook = re.search(r"(?<![\u0621-\u064a])(?:ضم|ضمت|جمع|جمعت|بمشاركه|بحضور|حضره|بين)(?![\u0621-\u064a])", window)
+        if hook:
+            return [m for m in after if m.start >= noun_end + hook.end()]
+        return []
+
+    def _topic(self, pos: int) -> list[Actor]:
+        """The person the sentence is about when a pronoun owns the trigger ("واصفا لقاءه بـ...")."""
+        sentence = self.ctx.sentences.at(pos)
+        persons = [m for m in self.ctx.resolved.mentions
+                   if m.kind == "person" and m.actor and m.end <= pos and not self.ctx.in_quote(m.start)]
+        same_sentence = [m for m in persons if m.start >= sentence.start]
+        if same_sentence:
+            return [same_sentence[0].actor]
+        return [persons[-1].actor] if persons else []
+
+    def _make(self, groups, status, word, match, pluperfect, host=None) -> list[FoundMeeting]:
+        out = []
+        for group in groups:
+            people = list(dict.fromkeys(a for a in group if a.kind == "person"))
+            if len(people) < 2:
+                continue
+            sentence = self.ctx.sentences.at(match.start())
+            out.append(FoundMeeting(people, status, word, [(sentence.start, sentence.end)], host=host,
+                                    pluperfect=pluperfect, anchor=match.start()))
+        return out
+
+    # -- where and when ---------------------------------------------------------------------------
+    def _place_and_date(self, meeting: FoundMeeting) -> None:
+        ctx = self.ctx
+        start, end = ctx.clause(meeting.anchor)
+        sentence = ctx.sentences.at(meeting.anchor)
+        meeting.place = self._place_in(start, end, meeting.anchor) or self._place_in(sentence.start, sentence.end, meeting.anchor)
+        date = self._date_in(start, end, meeting.anchor) or self._date_in(sentence.start, sentence.end, meeting.anchor)
+        if date:
+            meeting.date, meeting.date_span = date.value, (date.start, date.end)
+            if date.tense == "future":
+                meeting.status = "planned"
+
+    def _date_in(self, start: int, end: int, anchor: int):
+        candidates = [d for d in self.ctx.dates if start <= d.start < end and d.value and not self.ctx.in_quote(d.start)]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda d: abs(d.start - anchor))
+
+    def _place_in(self, start: int, end: int, anchor: int) -> str | None:
+        ctx = self.ctx
+        text = ctx.text
+        best: tuple[int, str] | None = None
+        for p_start, p_end, place_id, clitic in ctx.resolved.places:
+            if not (start <= p_start < end) or ctx.in_quote(p_start):
+                continue
+            prefix = text[max(0, p_start - len(clitic) - 12):p_start - len(clitic)]
+            locative = "ب" in clitic or re.search(r"(?:في|الى|إلى|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع)\s*$", prefix)
+            if not locative:
+                continue
+            distance = abs(p_start - anchor) + (0 if p_start > anchor else 5)
+            if best is None or distance < best[0]:
+                best = (distance, place_id)
+        if best:
+            return best[1]
+        # "العاصمة الإيرانية" without the city's name: the capital of that state
+        for m in _CAPITAL_WORD.finditer(text, start, end):
+            for p_start, _p_end, code, kind in ctx.resolved.polity_hits:
+                if kind == "demonym" and 0 <= p_start - m.end() <= 2:
+                    polity = ctx.kb.polities.get(code)
+                    if polity and polity.capital in ctx.kb.places:
+                        return polity.capital
+        return None
+
+    def visit_destinations(self) -> dict[str, str]:
+        """Where each person is said to be visiting: a place for their meetings that name none."""
+        ctx = self.ctx
+        out: dict[str, str] = {}
+        for match in _VISIT.finditer(ctx.text):
+            sentence = ctx.sentences.at(match.start())
+            place = self._place_after(match.end(), sentence.end)
+            if not place:
+                continue
+            persons = [m for m in ctx.persons_between(sentence.start, sentence.end) if m.actor]
+            near = [m for m in persons if m.end <= match.start()]
+            who = near[-1] if near else (persons[0] if persons else None)
+            if who and who.actor.key not in out:
+                out[who.actor.key] = place
+        return out
+
+    def _place_after(self, pos: int, limit: int) -> str | None:
+        for p_start, _e, place_id, _clitic in self.ctx.resolved.places:
+            if pos <= p_start < min(limit, pos + 40):
+                return place_id
+        for p_start, _e, code, kind in self.ctx.resolved.polity_hits:
+            if pos <= p_start < min(limit, pos + 30) and kind == "polity":
+                polity = self.ctx.kb.polities.get(code)
+                if polity and polity.capital in self.ctx.kb.places and polity.kind == "country":
+                    return polity.capital
+        return None
+
+
+def _actors(mentions: list[Mention]) -> list[Actor]:
+    out: list[Actor] = []
+    for m in mentions:
+        for a in m.actors:
+            if a not in out:
+                out.append(a)
+    return out
+
+
+def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
+    """One meeting per encounter: same persons and compatible dates are the same meeting."""
+    merged: list[FoundMeeting] = []
+    for meeting in sorted(found, key=lambda m: m.anchor):
+        for existing in merged:
+            if existing.keyset != meeting.keyset:
+                continue
+            if existing.date and meeting.date and not (existing.date.startswith(meeting.date) or meeting.date.startswith(existing.date)):
+                continue
+            if existing.status != meeting.status and (existing.date or meeting.date) and existing.date != meeting.date:
+                continue
+            if existing.pluperfect != meeting.pluperfect and existing.date and meeting.date and existing.date != meeting.date:
+                continue
+            if existing.pluperfect != meeting.pluperfect and not (existing.date and meeting.date):
+                # an earlier visit mentioned in the pluperfect is a different encounter unless dates agree
+                if existing.pluperfect or meeting.pluperfect:
+                    if existing.date or meeting.date:
+                        continue
+            existing.evidence += meeting.evidence
+            if not existing.date or (meeting.date and len(meeting.date) > len(existing.date)):
+                existing.date, existing.date_span = meeting.date, meeting.date_span
+            existing.place = existing.place or meeting.place
+            existing.host = existing.host or meeting.host
+            if existing.status != meeting.status and meeting.status == "held":
+                existing.status = "held"
+            break
+        else:
+            merged.append(meeting)
+    return _drop_covered(merged)
+
+
+def _drop_covered(meetings: list[FoundMeeting]) -> list[FoundMeeting]:
+    """A lead sentence that lists everyone a visitor met ("محادثات مع نظيره وأمين المجلس") is
+    not a summit when the article then reports each encounter on its own: keep the parts,
+    and let them inherit the date and place the lead gave."""
+    keep = []
+    for big in meetings:
+        parts = [m for m in meetings if m is not big and len(m.keyset) < len(big.keyset) and m.keyset <= big.keyset]
+        union = frozenset().union(*(m.keyset for m in parts)) if parts else frozenset()
+        if len(parts) >= 2 and union == big.keyset:
+            for part in parts:
+                part.date = part.date or big.date
+                part.place = part.place or big.place
+                part.evidence += big.evidence
+            continue
+        keep.append(big)
+    return keep

@@ -1,0 +1,449 @@
+"""From gazetteer hits to actor mentions: who each name, title, counterpart phrase or
+pronoun in the article refers to, resolved against the article's date.
+
+Rules, in the order a reader applies them:
+- a name wins over the title around it ("وزير الدفاع الروسي سيرغي شويغو");
+- a title with a country ("الرئيس الإيراني") is whoever held that office on the day;
+- a title with no country refers back to someone already named who holds it, else to
+  the reporting agency's own state ("وزير الخارجية" in a Saudi Press Agency report);
+- "نظيره الإيراني" is the Iranian holder of the office of the person just named;
+- a title followed by a name the knowledge base lacks makes a local actor, never dropped;
+- short names that are also common words count only once the person was named in full.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from kg.extract.gazetteer import Entry, Gazetteer, Hit
+from kg.extract.normalize import fold_key, is_letter
+from kg.knowledge import KnowledgeBase, Person
+from kg.model import Actor
+
+# Office keys in the order that best describes a person when a counterpart refers to them.
+_OFFICE_PRIORITY = (
+    "foreign_minister", "defence_minister", "president", "prime_minister", "king", "emir", "sultan",
+    "supreme_leader", "crown_prince", "chancellor", "speaker_of_parliament", "security_council_secretary",
+    "secretary_general", "director_general", "high_representative", "vice_president", "deputy_prime_minister",
+    "interior_minister", "national_security_advisor", "deputy_foreign_minister", "special_envoy",
+)
+
+# Words that end a name read after a title ("سفير الكويت عادل حمد الصقعبي وذلك ...").
+_NAME_STOP = {fold_key(w) for w in (
+    "في", "إلى", "الى", "على", "من", "عن", "مع", "أن", "إن", "بأن", "خلال", "اليوم", "أمس", "غدا", "الذي", "التي",
+    "وذلك", "حيث", "وقد", "قد", "كان", "كانت", "لدى", "بعد", "قبل", "منذ", "عقب", "أثناء", "بين", "حول", "وفي",
+    "ثم", "كما", "فيما", "بينما", "وهو", "وهي", "هو", "هي", "ذلك", "هذا", "هذه", "أيضا", "الجديد", "السابق",
+    "الأسبق", "المنتهية", "المعين", "الحالي", "لبلاده", "بلاده", "وقال", "وأكد", "قال", "أكد", "لشؤون", "للشؤون",
+    "العام", "الخاص", "الأول", "الثاني", "الدائم", "المفوض", "فوق", "العادة", "الرسمي", "يوم", "صباح", "مساء",
+    "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد", "واس", "قنا", "كونا", "وام",
+)}
+_TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
+_PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته")}
+_GAP_OK = re.compile(r'^[\s،,"“”«»\'()\-–]*$')
+_QUALIFIER_GAP = re.compile(r'^[\s،,"“”«»]*(?:(?:في|لدى|ل|باسم|الى|إلى)\s*)?$')
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int  # folded offsets over the whole phrase (honorifics, titles, name)
+    end: int
+    kind: str  # person | group | polity
+    actors: tuple[Actor, ...]
+    role: str | None = None  # office key when a title introduced the mention
+    of: str | None = None  # country or body the title named
+    via: str = "name"  # name | short | context | title | counterpart | coref | local | pronoun | group
+    polity: str | None = None  # for kind == "polity"
+
+    @property
+    def actor(self) -> Actor | None:
+        return self.actors[0] if len(self.actors) == 1 else None
+
+
+@dataclass(slots=True)
+class Resolved:
+    mentions: list[Mention] = field(default_factory=list)
+    places: list[tuple[int, int, str, str]] = field(default_factory=list)  # (start, end, place id, clitic)
+    polity_hits: list[tuple[int, int, str, str]] = field(default_factory=list)  # (start, end, code, kind)
+    warnings: list[str] = field(default_factory=list)
+
+
+class MentionResolver:
+    def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer):
+        self.kb = kb
+        self.gaz = gazetteer
+
+    # -- entry point -------------------------------------------------------------------------
+    def resolve(self, text: str, day: date | None, home: str | None,
+                original: Callable[[int, int], str] | None = None) -> Resolved:
+        """`original(start, end)` gives the raw words of a folded span, for names of local actors."""
+        self._original = original or (lambda s, e: text[s:e])
+        hits = self.gaz.find(text)
+        out = Resolved()
+        named = self._named_in_full(hits, day)
+        i = 0
+        while i < len(hits):
+            hit = hits[i]
+            consumed = 1
+            kinds = hit.kinds
+            if "place" in kinds:
+                place = hit.first("place")
+                out.places.append((hit.start, hit.end, place.ref, hit.clitic))
+            if kinds & {"polity", "demonym"} and not kinds & {"person", "person_short", "title"}:
+                entry = hit.first("polity", "demonym")
+                out.polity_hits.append((hit.start, hit.end, entry.ref, entry.kind))
+            if kinds & {"person", "person_short"}:
+                consumed = self._name(hits, i, text, day, out)
+            elif "title" in kinds or "home_title" in kinds or "honorific" in kinds:
+                consumed = self._titled(hits, i, text, day, home, named, out)
+            elif "counterpart" in kinds:
+                consumed = self._counterpart(hits, i, text, day, out)
+            elif "group" in kinds:
+                self._group(hit, out)
+            elif "person_context" in kinds:
+                self._context_short(hit, text, day, named, out)
+            i += consumed
+        self._pronouns(text, out)
+        self._local_short_names(text, out)
+        out.mentions.sort(key=lambda m: m.start)
+        return out
+
+    # -- names ---------------------------------------------------------------------------------
+    def _named_in_full(self, hits: list[Hit], day: date | None) -> set[str]:
+        named = set()
+        for hit in hits:
+            for entry in hit.entries:
+                if entry.kind in ("person", "person_short"):
+                    person = self.kb.persons[entry.ref]
+                    if person.active_around(day):
+                        named.add(person.id)
+        return named
+
+    def _pick_person(self, entries: tuple[Entry, ...], kinds: tuple[str, ...], day: date | None) -> Person | None:
+        people = [self.kb.persons[e.ref] for e in entries if e.kind in kinds]
+        if not people:
+            return None
+        in_office = [p for p in people if p.offices_on(day)]
+        around = [p for p in people if p.active_around(day)]
+        pool = in_office or around
+        return pool[0] if pool else None
+
+    def _name(self, hits: list[Hit], i: int, text: str, day: date | None, out: Resolved) -> int:
+        hit = hits[i]
+        person = self._pick_person(hit.entries, ("person", "person_short"), day)
+        if person is None:
+            return 1
+        start = self._honorific_start(hits, i, text)
+        end = hit.end
+        consumed = 1
+        # An apposition after the name ("سامح شكري، وزير الخارجية") describes the same person:
+        # swallow it when the office it names is one this person holds.
+        j = i + 1
+        if j < len(hits) and ("title" in hits[j].kinds or "home_title" in hits[j].kinds) and _GAP_OK.match(text[end:hits[j].start]):
+            chain_end, roles, quals, _ = self._title_chain(hits, j, text)
+            if self._holds_any(person, roles, quals, day):
+                end = hits[chain_end - 1].end
+                consumed = chain_end - i
+        via = "name" if hit.first("person") else "short"
+        out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),), via=via))
+        return consumed
+
+    def _context_short(self, hit: Hit, text: str, day: date | None, named: set[str], out: Resolved) -> None:
+        candidates = [self.kb.persons[e.ref] for e in hit.entries if e.kind == "person_context" and e.ref in named]
+        if not candidates:
+            return
+        # "الجانب العربي": after a definite noun the word is an adjective, not a name.
+        before = text[:hit.start - len(hit.clitic)].rstrip()
+        previous = _TOKEN.findall(before[-20:])
+        if previous and previous[-1].startswith("ال") and not hit.clitic and fold_key(previous[-1]) not in _TITLE_WORDS:
+            return
+        person = candidates[0]
+        out.mentions.append(Mention(hit.start, hit.end, "person", (self.kb.actor_for_person(person),), via="context"))
+
+    def _honorific_start(self, hits: list[Hit], i: int, text: str) -> int:
+        start = hits[i].start
+        j = i - 1
+        while j >= 0 and "honorific" in hits[j].kinds and _GAP_OK.match(text[hits[j].end:start]):
+            start = hits[j].start
+            j -= 1
+        return start
+
+    # -- titles --------------------------------------------------------------------------------
+    def _title_chain(self, hits: list[Hit], i: int, text: str) -> tuple[int, list[str], list[str], bool]:
+        """Titles and qualifiers that belong together: "نائب رئيس الوزراء وزير الخارجية الأردني".
+        Returns (index after the chain, role-table keys, qualifier codes, home-title seen)."""
+        roles: list[str] = []
+        quals: list[str] = []
+        home = False
+        j = i
+        last_end = hits[i].start
+        while j < len(hits):
+            hit = hits[j]
+            gap = text[last_end:hit.start]
+            if j > i and not (_GAP_OK.match(gap) or _QUALIFIER_GAP.match(gap)):
+                break
+            kinds = hit.kinds
+            if kinds & {"person", "person_short"} and not kinds & {"title", "polity", "demonym"}:
+                break
+            if "title" in kinds or "home_title" in kinds:
+                if roles and quals and j > i and not hit.clitic.startswith("و") and gap.strip() == "":
+                    # "وزير الخارجية الروسي الرئيس ..." : a new title after a qualified one starts a new phrase
+                    pass
+                title = hit.first("title", "home_title")
+                roles.append(title.ref)
+                home = home or title.kind == "home_title"
+            elif kinds & {"demonym", "polity"}:
+                if not roles:
+                    break
+                quals.append(hit.first("demonym", "polity").ref)
+            elif "honorific" in kinds:
+                pass
+            else:
+                break
+            last_end = hit.end
+            j += 1
+        return j, roles, quals, home
+
+    def _holds_any(self, person: Person, roles: list[str], quals: list[str], day: date | None) -> bool:
+        offices = person.offices_on(day) or list(person.offices)
+        for key in roles:
+            role = self.kb.roles.get(key)
+            if role is None:
+                continue
+            for office in offices:
+                if office.role == role.key or (not role.in_kb and self._class_of(office.role) == role.role_class):
+                    if not quals or office.of in quals or role.implies:
+                        return True
+        return not roles
+
+    def _class_of(self, role_key: str) -> str | None:
+        role = self.kb.roles.get(role_key)
+        return role.role_class if role else None
+
+    def _titled(self, hits, i, text, day, home, named, out: Resolved) -> int:
+        start = self._honorific_start(hits, i, text)
+        # Leading honorifics: skip them, a name or title follows.
+        j = i
+        while j < len(hits) and hits[j].kinds == {"honorific"}:
+            j += 1
+        if j >= len(hits):
+            return j - i
+        if j > i and not _GAP_OK.match(text[hits[j - 1].end:hits[j].start]):
+            return j - i
+        hit = hits[j]
+        if hit.kinds & {"person", "person_short"}:
+            return (j - i) + self._name(hits, j, text, day, out) if j > i else self._name(hits, j, text, day, out)
+        if hit.kinds == {"honorific"} or not hit.kinds & {"title", "home_title", "honorific"}:
+            return max(1, j - i)
+        chain_end, roles, quals, home_title = self._title_chain(hits, j, text)
+        if not roles:
+            # A word that is only an honorific here (الأمير + unknown name): try a local name.
+            return max(1, chain_end - i)
+        end = hits[chain_end - 1].end
+        # A name right after the titles wins.
+        if chain_end < len(hits) and _GAP_OK.match(text[end:hits[chain_end].start]):
+            nxt = hits[chain_end]
+            if nxt.kinds & {"person", "person_short"}:
+                return (chain_end - i) + self._name_after_title(hits, chain_end, start, roles, quals, day, out)
+            if "person_context" in nxt.kinds:
+                person = self._pick_person(nxt.entries, ("person_context",), day)
+                if person:
+                    out.mentions.append(Mention(start, nxt.end, "person", (self.kb.actor_for_person(person),),
+                                                role=self.kb.roles[roles[-1]].key, via="name"))
+                    return chain_end - i + 1
+        quals = quals or [self.kb.roles[r].implies for r in roles if self.kb.roles[r].implies][:1]
+        if home_title and not quals and home:
+            quals = [home]
+        person = self._holder(roles, quals, day)
+        if person is None:
+            local_name, name_end = self._read_unknown_name(text, end, hits, chain_end)
+            if local_name and (quals or any(not self.kb.roles[r].in_kb for r in roles)):
+                actor = _local_actor(local_name)
+                out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
+                                            of=quals[0] if quals else None, via="local"))
+                return chain_end - i
+        if person is None and not quals:
+            person = self._coreference(roles, out, day, home)
+            via = "coref"
+        else:
+            via = "title"
+        if person is not None:
+            out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),),
+                                        role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None, via=via))
+        return max(1, chain_end - i)
+
+    def _name_after_title(self, hits, k, start, roles, quals, day, out: Resolved) -> int:
+        hit = hits[k]
+        person = self._pick_person(hit.entries, ("person", "person_short"), day)
+        if person is None:
+            return 1
+        out.mentions.append(Mention(start, hit.end, "person", (self.kb.actor_for_person(person),),
+                                    role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None, via="name"))
+        return 1
+
+    def _holder(self, roles: list[str], quals: list[str], day: date | None) -> Person | None:
+        for key in reversed(roles):
+            role = self.kb.roles[key]
+            if not role.in_kb:
+                continue
+            for of in quals:
+                found = self.kb.holders(role.key, of, day)
+                if found:
+                    return found[0]
+        return None
+
+    def _coreference(self, roles: list[str], out: Resolved, day: date | None, home: str | None) -> Person | None:
+        """A bare title: the home state's holder if already named, else the last person named who holds it."""
+        keys = [self.kb.roles[r] for r in roles]
+        if any(r.needs_qualifier for r in keys) and len(keys) == 1 and keys[0].role_class not in ("head_of_state",):
+            wanted_classes = {r.role_class for r in keys}
+        else:
+            wanted_classes = set()
+        mentioned = [m.actor for m in reversed(out.mentions) if m.kind == "person" and m.actor is not None]
+        people = [self.kb.persons[a.key] for a in mentioned if a.key in self.kb.persons]
+
+        def fits(person: Person) -> bool:
+            for office in person.offices_on(day):
+                for role in keys:
+                    if office.role == role.key:
+                        return True
+                    if (not role.in_kb or role.needs_qualifier) and self._class_of(office.role) in (wanted_classes or {role.role_class}):
+                        return True
+            return False
+
+        if home:
+            for person in people:
+                if fits(person) and any(o.of == home for o in person.offices_on(day)):
+                    return person
+        for person in people:
+            if fits(person):
+                return person
+        if home and not any(r.needs_qualifier for r in keys):
+            return self._holder(roles, [home], day)
+        return None
+
+    def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int) -> tuple[str | None, int]:
+        """Two to four name-like words right after a title, stopping at function words."""
+        limit = hits[next_hit].start if next_hit < len(hits) else len(text)
+        # Allow a country after "لدى"/"في" to have been consumed; start reading here.
+        tokens: list[tuple[int, int, str]] = []
+        cursor = pos
+        for match in _TOKEN.finditer(text, pos, min(limit, pos + 80)):
+            between = text[cursor:match.start()]
+            if between.strip(" "):  # punctuation or a line break ends the name
+                break
+            word = match.group()
+            if fold_key(word) in _NAME_STOP or (word.startswith("و") and fold_key(word[1:]) in _NAME_STOP):
+                break
+            if word.startswith("و") and tokens:
+                break
+            tokens.append((match.start(), match.end(), word))
+            cursor = match.end()
+            if len(tokens) == 4:
+                break
+        if len(tokens) < 2 or tokens[0][2].startswith("ال"):
+            return None, pos
+        return self._original(tokens[0][0], tokens[-1][1]), tokens[-1][1]
+
+    # -- counterparts, groups, pronouns --------------------------------------------------------------
+    def _counterpart(self, hits, i, text, day, out: Resolved) -> int:
+        hit = hits[i]
+        j = i + 1
+        quals: list[str] = []
+        end = hit.end
+        while j < len(hits) and hits[j].kinds & {"demonym", "polity"} and _QUALIFIER_GAP.match(text[end:hits[j].start]):
+            quals.append(hits[j].first("demonym", "polity").ref)
+            end = hits[j].end
+            j += 1
+        if j < len(hits) and hits[j].kinds & {"person", "person_short"} and _GAP_OK.match(text[end:hits[j].start]):
+            person = self._pick_person(hits[j].entries, ("person", "person_short"), day)
+            if person:
+                out.mentions.append(Mention(hit.start, hits[j].end, "person", (self.kb.actor_for_person(person),),
+                                            of=quals[0] if quals else None, via="name"))
+                return j - i + 1
+        anchor = next((m for m in reversed(out.mentions) if m.kind == "person" and m.actor), None)
+        role = self._anchor_role(anchor, day)
+        person = None
+        if role and quals:
+            found = self.kb.holders(role, quals[0], day)
+            person = found[0] if found else None
+        if person is None and quals:
+            local_name, name_end = self._read_unknown_name(text, end, hits, j)
+            if local_name:
+                out.mentions.append(Mention(hit.start, name_end, "person", (_local_actor(local_name),),
+                                            role=role, of=quals[0], via="local"))
+                return j - i
+        if person is not None:
+            out.mentions.append(Mention(hit.start, end, "person", (self.kb.actor_for_person(person),),
+                                        role=role, of=quals[0] if quals else None, via="counterpart"))
+        return j - i
+
+    def _anchor_role(self, anchor: Mention | None, day: date | None) -> str | None:
+        if anchor is None:
+            return None
+        if anchor.role and self.kb.roles.get(anchor.role, None) is None:
+            pass
+        if anchor.role and any(r.key == anchor.role and r.in_kb for r in self.kb.roles.values()):
+            return anchor.role
+        person = self.kb.persons.get(anchor.actor.key)
+        if person is None:
+            return anchor.role
+        held = {o.role for o in person.offices_on(day)}
+        for key in _OFFICE_PRIORITY:
+            if key in held:
+                return key
+        return next(iter(held), None)
+
+    def _group(self, hit: Hit, out: Resolved) -> None:
+        people: list[Actor] = []
+        for mention in reversed(out.mentions):
+            if mention.kind == "person" and mention.actor and mention.actor not in people:
+                people.append(mention.actor)
+            if len(people) == 2:
+                break
+        if len(people) == 2:
+            out.mentions.append(Mention(hit.start, hit.end, "group", tuple(reversed(people)), via="group"))
+
+    def _pronouns(self, text: str, out: Resolved) -> None:
+        """سموه، جلالته: the last person named before, whose honorific it echoes."""
+        for match in _TOKEN.finditer(text):
+            word = match.group()
+            core = word[1:] if word[:1] in "وفبل" and fold_key(word[1:]) in _PRONOUN_HONORIFICS else word
+            if fold_key(core) not in _PRONOUN_HONORIFICS:
+                continue
+            before = [m for m in out.mentions if m.kind == "person" and m.actor and m.end <= match.start()]
+            if before:
+                # the sentence subject is usually the first person of the previous mention run
+                out.mentions.append(Mention(match.start() + (len(word) - len(core)), match.end(), "person",
+                                            (before[-1].actor,), via="pronoun"))
+                out.mentions.sort(key=lambda m: m.start)
+
+    def _local_short_names(self, text: str, out: Resolved) -> None:
+        """Later mentions of a local actor by surname ("السفير الصقعبي")."""
+        locals_ = {m.actor.key: m.actor for m in out.mentions if m.via == "local" and m.actor}
+        if not locals_:
+            return
+        covered = [(m.start, m.end) for m in out.mentions]
+        for actor in locals_.values():
+            surname = fold_key(actor.label_ar).split()[-1] if actor.label_ar else None
+            if not surname or len(surname) < 4:
+                continue
+            for match in re.finditer(re.escape(surname), text):
+                s, e = match.start(), match.end()
+                if (e < len(text) and is_letter(text[e])) or any(a <= s < b for a, b in covered):
+                    continue
+                if s > 0 and is_letter(text[s - 1]) and not (s > 1 and text[s - 1] in "وفبل" and not is_letter(text[s - 2])):
+                    continue
+                out.mentions.append(Mention(s, e, "person", (actor,), via="local"))
+
+
+_TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السفير", "الشيخ", "الأمير", "الملك", "الدكتور", "السيد", "المستشار", "الأستاذ")}
+
+
+def _local_actor(name: str) -> Actor:
+    key = "local:" + fold_key(name).replace(" ", "_")
+    return Actor(key=key, kind="person", label_ar=name)
+
+
+__all__ = ["Mention", "MentionResolver", "Resolved", "replace"]

@@ -1,0 +1,245 @@
+"""Stated positions: each reporting predicate (أكد، قال، مشيرا ...) with its speaker and
+content, as GUIDELINES.md defines them.
+
+Speaker: the person named right after the verb (VSO, the usual order), or right before it
+(SVO: "رئيسي شدد"), or, for continuations (وأضاف، وتابع، مضيفا) and participles, the last
+person who spoke. A report that relays someone ("ذكر بيان أن الرئيس أكد") is not itself a
+statement: the inner verb is. Media and unnamed sources are never speakers.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.context import ArticleContext, word_regex
+from kg.extract.mentions import Mention
+from kg.extract.normalize import fold_key
+from kg.model import Actor
+
+_MAX_CONTENT = 700
+_CONNECTORS = re.compile(r'^[\s،,:]*(?:ب?ان|ب?إن|الى ان|على ان|الى|على|عن|ب|في|من|:)?[\s:،,]*')
+_CONTENT_OPENERS = re.compile(r'(?:(?<![\u0621-\u064a])(?:ب?ان|ب?انه|ب?انها|ب?انهم|ب?انهما|ب?إن)(?![\u0621-\u064a])|[“«"]|:)')
+_ADVERBIAL_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|من جانبه|من جانبها|من جهته|من جهتها|ايضا|بالمقابل|في المقابل|بدوره،|اليوم|امس)[\s،,]*)*$")
+_SUBJECT_GAP = re.compile(r"^[\s،,]*(?:(?:اليوم|امس|بدوره|بدورها)[\s،,]*)?$")
+_IMPLICIT_NEXT = re.compile(r'^\s*(?:و?ب?ان|ب?إن|الى|على|عن|ب|:|[“«"]|في|خلال|ان|لـ|ل)', )
+
+
+@dataclass
+class FoundStatement:
+    speakers: list[Actor]
+    verb_span: tuple[int, int]
+    content: tuple[int, int]
+    verb: str
+    collective: bool = False
+
+
+class StatementFinder:
+    def __init__(self, ctx: ArticleContext):
+        self.ctx = ctx
+        r = ctx.kb.triggers["reporting"]
+        self.past = word_regex(r["verbs"] + r["present_verbs"] + ["بالقول"], "و|ف")
+        self.participles = word_regex(r["participles"], "و|ف")
+        self.agreement = word_regex(r["agreement_verbs"], "و|ف")
+        self.dual = word_regex(r["dual_verbs"], "و|ف")
+        self.continuation = {fold_key(w) for w in r["continuation"] + ["بالقول"]}
+        self.media = word_regex(r["media_subjects"], "و|ف|ال")
+        self.bodies = word_regex(r["body_subjects"], "و|ف")
+        self.any_predicate = word_regex(r["verbs"] + r["participles"], "و|ف")
+
+    def find(self) -> list[FoundStatement]:
+        ctx = self.ctx
+        text = ctx.text
+        matches: list[tuple[int, int, str, str]] = []
+        for kind, regex in (("agreement", self.agreement), ("dual", self.dual), ("participle", self.participles), ("verb", self.past)):
+            for m in regex.finditer(text):
+                matches.append((m.start(), m.end(), m.group("w"), kind))
+        # one predicate per position, the most specific reading first
+        seen: dict[int, tuple[int, int, str, str]] = {}
+        for item in matches:
+            seen.setdefault(item[0], item)
+        ordered = sorted(seen.values())
+        self.predicate_starts = [s for s, *_ in ordered]
+        out: list[FoundStatement] = []
+        last_speakers: list[Actor] = []
+        for start, end, word, kind in ordered:
+            if start < ctx.headline_end or ctx.in_quote(start):
+                continue
+            found = self._statement(start, end, word, kind, last_speakers)
+            if found is None:
+                continue
+            if found.speakers and not found.collective:
+                last_speakers = found.speakers
+            if found.content[1] - found.content[0] >= 8:
+                out.append(found)
+        return out
+
+    def _statement(self, start, end, word, kind, last_speakers) -> FoundStatement | None:
+        ctx = self.ctx
+        text = ctx.text
+        sentence = ctx.sentences.at(start)
+        after_text = text[end:end + 40]
+        if self.media.match(after_text.lstrip()) and not self._mention_right_after(end):
+            return None
+        subject = self._subject_after(end, sentence.end)
+        collective = False
+        speakers: list[Actor] = []
+        content_from = end
+        if subject:
+            speakers = _actors(subject)
+            content_from = subject[-1].end
+        else:
+            before = self._subject_before(start, sentence.start)
+            if before:
+                speakers = _actors([before])
+            elif kind in ("agreement", "dual"):
+                group = [m for m in ctx.persons_between(sentence.start, start) if m.kind == "group"]
+                if group:
+                    speakers = list(group[-1].actors)
+            if not speakers:
+                body = self._body_after(end)
+                if body:
+                    speakers, content_from, collective = [body[0]], body[1], True
+                elif kind == "participle" or fold_key(word) in self.continuation or _IMPLICIT_NEXT.match(text[end:end + 6]):
+                    if self._noun_subject_follows(end):
+                        return None
+                    speakers = list(last_speakers)
+        if not speakers:
+            return None
+        if kind == "agreement" and subject:
+            speakers = _actors(self._coordinated(subject, sentence.end, until="على"))
+        content = self._content(content_from, sentence)
+        if content is None:
+            return None
+        if self._is_relay(content):
+            return None
+        return FoundStatement(speakers, (start, end), content, word, collective)
+
+    # -- speakers ------------------------------------------------------------------------------
+    def _mention_right_after(self, pos: int) -> Mention | None:
+        for m in self.ctx.resolved.mentions:
+            if m.start >= pos:
+                gap = self.ctx.text[pos:m.start]
+                return m if _SUBJECT_GAP.match(gap) and m.kind in ("person", "group") else None
+        return None
+
+    def _subject_after(self, pos: int, limit: int) -> list[Mention]:
+        first = self._mention_right_after(pos)
+        if first is None or first.start >= limit:
+            return []
+        return self._coordinated([first], limit)
+
+    def _coordinated(self, subject: list[Mention], limit: int, until: str | None = None) -> list[Mention]:
+        """"وأكد سمو الأمير ورئيس الوزراء البريطاني": coordinated subjects share the statement."""
+        chain = list(subject)
+        mentions = self.ctx.resolved.mentions
+        while True:
+            last = chain[-1]
+            nxt = next((m for m in mentions if m.start >= last.end), None)
+            if nxt is None or nxt.start >= limit or nxt.kind not in ("person", "group"):
+                break
+            gap = self.ctx.text[last.end:nxt.start]
+            if re.fullmatch(r"[\s،,]*و?\s*", gap) and (gap.strip(" ،,") == "و" or nxt.start - last.end <= 2 and self.ctx.text[nxt.start - 1:nxt.start] == "و"):
+                chain.append(nxt)
+                continue
+            if until and re.fullmatch(r"[\s،,]*و\s*", gap or ""):
+                chain.append(nxt)
+                continue
+            break
+        return chain
+
+    def _subject_before(self, start: int, sentence_start: int) -> Mention | None:
+        candidates = [m for m in self.ctx.resolved.mentions
+                      if m.end <= start and m.start >= sentence_start and m.kind == "person"]
+        if not candidates:
+            return None
+        m = candidates[-1]
+        gap = self.ctx.text[m.end:start]
+        return m if _ADVERBIAL_GAP.match(gap) else None
+
+    def _body_after(self, pos: int) -> tuple[Actor, int] | None:
+        """"أكدت وزارة الخارجية" / "تدعو موسكو": a statement credited to a state."""
+        ctx = self.ctx
+        text = ctx.text
+        rest = text[pos:pos + 60]
+        lead = len(rest) - len(rest.lstrip())
+        body = self.bodies.match(rest.lstrip())
+        code = None
+        cursor = pos + lead
+        if body:
+            cursor = pos + lead + body.end()
+            for p_start, p_end, c, kind in ctx.resolved.polity_hits:
+                if 0 <= p_start - cursor <= 2:
+                    code, cursor = c, p_end
+                    break
+            code = code or ctx.home
+        else:
+            for p_start, p_end, c, kind in ctx.resolved.polity_hits:
+                if p_start == pos + lead and kind == "polity":
+                    code, cursor = c, p_end
+            if code is None:
+                for p_start, p_end, place_id, clitic in ctx.resolved.places:
+                    if p_start == pos + lead and not clitic:
+                        entry = ctx.kb.places[place_id]
+                        if entry.capital and entry.country:
+                            code, cursor = entry.country, p_end
+        if code is None or code not in ctx.kb.polities:
+            return None
+        return ctx.kb.actor_for_polity(ctx.kb.polities[code]), cursor
+
+    def _noun_subject_follows(self, pos: int) -> bool:
+        """"وأكد البيان" / "وقال مصدر": an unnamed subject, not the last speaker."""
+        nxt = re.match(r"\s*([\u0621-\u064a]+)", self.ctx.text[pos:pos + 30])
+        if not nxt:
+            return False
+        word = nxt.group(1)
+        if _IMPLICIT_NEXT.match(" " + word) or word in ("ان", "انه", "انها", "بان", "بانه", "الى", "على", "عن"):
+            return False
+        return bool(self.media.match(word)) or word.startswith("ال") and word not in ("الى",)
+
+    # -- content -------------------------------------------------------------------------------
+    def _content(self, pos: int, sentence) -> tuple[int, int] | None:
+        text = self.ctx.text
+        window_end = min(sentence.end, pos + 160)
+        opener = _CONTENT_OPENERS.search(text, pos, window_end)
+        if opener:
+            start = opener.end() if text[opener.start()] not in "“«\"" else opener.start()
+        else:
+            start = pos + _CONNECTORS.match(text[pos:pos + 20]).end()
+        while start < len(text) and text[start] in " \t،,:":
+            start += 1
+        quote = self.ctx.quote_starting_at(start)
+        if quote:
+            end = quote[1]
+        else:
+            end = sentence.end
+            # the next predicate in the same sentence starts its own statement
+            for p in self.predicate_starts:
+                if start + 8 < p < end and not self.ctx.in_quote(p):
+                    end = p
+                    break
+        while end > start and text[end - 1] in " \n\t،,.:":
+            end -= 1
+        if end - start > _MAX_CONTENT:
+            cut = text.rfind(" ", start, start + _MAX_CONTENT)
+            end = cut if cut > start else start + _MAX_CONTENT
+        return (start, end) if end > start else None
+
+    def _is_relay(self, content: tuple[int, int]) -> bool:
+        """"صرح المتحدث بأن الوزير أكد ...": the inner verb carries the statement."""
+        start, end = content
+        for m in self.ctx.resolved.mentions:
+            if start <= m.start <= start + 3 and m.kind == "person":
+                nxt = self.any_predicate.match(self.ctx.text, m.end + 1) or self.any_predicate.match(self.ctx.text, m.end)
+                return bool(nxt)
+            if m.start > start + 3:
+                break
+        return False
+
+
+def _actors(mentions: list[Mention]) -> list[Actor]:
+    out: list[Actor] = []
+    for m in mentions:
+        for a in m.actors:
+            if a not in out:
+                out.append(a)
+    return out

@@ -1,0 +1,113 @@
+"""Named SPARQL queries from `queries/*.rq`, shared by the CLI and the HTTP service.
+
+A query file documents itself in its leading comments:
+
+    # title: Meetings of an actor
+    # description: ...
+    # param: actor iri   The actor (an IRI, e.g. from `kg actor`)
+    # param: since date  Only meetings on or after this day
+
+Parameters are bound as RDF terms in an inline VALUES block placed at the start of the
+WHERE clause, serialised by pyoxigraph, so user input is never spliced into query text.
+An unset parameter is UNDEF; the query's FILTERs test BOUND().
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(\w+)\s*(.*)$")
+_FIELD = re.compile(r"^#\s*(title|description|example):\s*(.*)$")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str  # iri | date | string | integer
+    doc: str
+
+    def term(self, value: str) -> ox.NamedNode | ox.Literal:
+        if self.type == "iri":
+            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+                raise ValueError(f"parameter {self.name}: not an IRI: {value!r}")
+            return ox.NamedNode(value)
+        if self.type == "date":
+            try:
+                if re.fullmatch(r"\d{4}", value):
+                    value = f"{value}-01-01"
+                elif re.fullmatch(r"\d{4}-\d{2}", value):
+                    value = f"{value}-01"
+                date.fromisoformat(value)
+            except ValueError as error:
+                raise ValueError(f"parameter {self.name}: not a date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}") from error
+            return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+        if self.type == "integer":
+            if not re.fullmatch(r"-?\d+", value):
+                raise ValueError(f"parameter {self.name}: not an integer: {value!r}")
+            return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+        return ox.Literal(value)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    example: str = ""
+
+    def bind(self, values: dict[str, str | None] | None = None) -> str:
+        """The query text with parameters bound; unknown parameter names are an error."""
+        values = {k: v for k, v in (values or {}).items() if v not in (None, "")}
+        known = {p.name for p in self.params}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}; "
+                             f"it takes: {', '.join(sorted(known)) or 'none'}")
+        if not self.params:
+            return self.text
+        row = " ".join(str(p.term(values[p.name])) if p.name in values else "UNDEF" for p in self.params)
+        head = " ".join(f"?{p.name}" for p in self.params)
+        block = f"VALUES ({head}) {{ ({row}) }}"
+        match = _WHERE.search(self.text)
+        if not match:
+            raise ValueError(f"query {self.name!r} has no WHERE clause to bind parameters in")
+        return self.text[:match.end()] + "\n  " + block + "\n" + self.text[match.end():]
+
+
+def _parse(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        if m := _PARAM.match(line):
+            params.append(Param(m.group(1), m.group(2), m.group(3).strip()))
+        elif m := _FIELD.match(line):
+            fields[m.group(1)] = m.group(2).strip()
+    return NamedQuery(path.stem, fields.get("title", path.stem), fields.get("description", ""), tuple(params), text,
+                      fields.get("example", ""))
+
+
+@lru_cache(maxsize=1)
+def catalogue(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    return {p.stem: _parse(p) for p in sorted(directory.glob("*.rq"))}
+
+
+def get(name: str) -> NamedQuery:
+    queries = catalogue()
+    if name not in queries:
+        raise KeyError(f"no named query {name!r}; available: {', '.join(queries)}")
+    return queries[name]
