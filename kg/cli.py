@@ -426,5 +426,14 @@ def evaluate(
         sys.stdout.write(ev.render_table(report) + "\n")
 
 
+def _register_command_groups() -> None:
+    from kg import cli_actors, cli_scale
+
+    cli_actors.register(app)
+    cli_scale.register(app)
+
+
+_register_command_groups()
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,8 @@
+"""Commands registered on the main `kg` app (see kg/cli.py)."""
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to `app`."""

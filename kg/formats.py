@@ -1,0 +1,269 @@
+"""Content negotiation and serialisation of SPARQL query results, for the server and the CLI.
+
+SELECT/ASK results go out as SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE graphs as
+Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML. A client picks with an HTTP
+`Accept` header (q-values honoured, the most specific media range wins) or a short
+format name (`json`, `turtle`, ...), which overrides the header.
+
+SELECT rows are written here rather than by pyoxigraph's `serialize()` because a row
+cap must be able to stop early and say so: pyoxigraph can only serialise a whole result.
+A capped result is never silent: `Rendered.truncated` is set, and the JSON body carries
+`"truncated": true` (the server adds an `X-KG-Truncated` header for every format).
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+CHECK_EVERY = 256  # rows between two looks at the clock
+
+
+class NotAcceptable(ValueError):
+    """No format the client accepts fits the result; the message lists what is on offer."""
+
+
+class DeadlineExceeded(TimeoutError):
+    """The result was still being produced when its time ran out."""
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    media_type: str  # what the response says it is
+    kind: str  # "results" (SELECT/ASK) or "graph" (CONSTRUCT/DESCRIBE)
+    accepts: tuple[str, ...]  # media types that select it
+    rdf: ox.RdfFormat | None = None
+    results: ox.QueryResultsFormat | None = None
+
+
+# In order of preference when the client does not mind.
+RESULT_FORMATS = (
+    Format("json", "application/sparql-results+json", "results",
+           ("application/sparql-results+json", "application/json"), results=ox.QueryResultsFormat.JSON),
+    Format("xml", "application/sparql-results+xml", "results",
+           ("application/sparql-results+xml", "application/xml", "text/xml"), results=ox.QueryResultsFormat.XML),
+    Format("csv", "text/csv; charset=utf-8", "results", ("text/csv",), results=ox.QueryResultsFormat.CSV),
+    Format("tsv", "text/tab-separated-values; charset=utf-8", "results",
+           ("text/tab-separated-values", "text/plain"), results=ox.QueryResultsFormat.TSV),
+)
+GRAPH_FORMATS = (
+    Format("turtle", "text/turtle; charset=utf-8", "graph", ("text/turtle", "application/x-turtle"),
+           rdf=ox.RdfFormat.TURTLE),
+    Format("ntriples", "application/n-triples", "graph", ("application/n-triples", "text/plain"),
+           rdf=ox.RdfFormat.N_TRIPLES),
+    Format("nquads", "application/n-quads", "graph", ("application/n-quads",), rdf=ox.RdfFormat.N_QUADS),
+    Format("trig", "application/trig", "graph", ("application/trig",), rdf=ox.RdfFormat.TRIG),
+    Format("jsonld", "application/ld+json", "graph", ("application/ld+json", "application/json"),
+           rdf=ox.RdfFormat.JSON_LD),
+    Format("rdfxml", "application/rdf+xml", "graph", ("application/rdf+xml", "application/xml", "text/xml"),
+           rdf=ox.RdfFormat.RDF_XML),
+)
+FORMATS_BY_NAME = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}
+FORMATS_BY_NAME.update({"ttl": FORMATS_BY_NAME["turtle"], "nt": FORMATS_BY_NAME["ntriples"],
+                        "nq": FORMATS_BY_NAME["nquads"], "json-ld": FORMATS_BY_NAME["jsonld"]})
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """`Accept` as (media range, q) pairs; parameters other than q are ignored, a bad q counts as 0."""
+    ranges = []
+    for part in (header or "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if "/" not in media:
+            continue
+        q = 1.0
+        for field in fields[1:]:
+            key, _, value = field.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q))
+    return ranges
+
+
+def _quality(media_types: tuple[str, ...], ranges: list[tuple[str, float]]) -> float:
+    """The q a client gives a format: that of the most specific range matching any of its types."""
+    best_specificity, best_q = -1, 0.0
+    for media in media_types:
+        main = media.split("/")[0]
+        for pattern, q in ranges:
+            specificity = 2 if pattern == media else 1 if pattern == f"{main}/*" else 0 if pattern == "*/*" else -1
+            if specificity > best_specificity or (specificity == best_specificity and q > best_q):
+                best_specificity, best_q = specificity, q
+    return best_q if best_specificity >= 0 else 0.0
+
+
+def negotiate(kind: str, accept_or_format: str | None) -> Format:
+    """The format for a result of `kind` ("results" or "graph"): a format name wins over `Accept`."""
+    offered = RESULT_FORMATS if kind == "results" else GRAPH_FORMATS
+    wanted = (accept_or_format or "").strip()
+    if wanted.lower() in FORMATS_BY_NAME:
+        chosen = FORMATS_BY_NAME[wanted.lower()]
+        if chosen.kind != kind:
+            raise NotAcceptable(f"format {wanted!r} cannot hold {_kind_name(kind)}; use one of "
+                                + ", ".join(f.name for f in offered))
+        return chosen
+    ranges = parse_accept(wanted)
+    if not ranges:
+        return offered[0]
+    scored = [(_quality(f.accepts, ranges), -i, f) for i, f in enumerate(offered)]
+    q, _, best = max(scored, key=lambda item: item[:2])
+    if q <= 0:
+        raise NotAcceptable(f"none of the accepted media types ({wanted}) can hold {_kind_name(kind)}; "
+                            "available: " + ", ".join(f.accepts[0] for f in offered))
+    return best
+
+
+def _kind_name(kind: str) -> str:
+    return "SELECT/ASK results" if kind == "results" else "an RDF graph (CONSTRUCT/DESCRIBE)"
+
+
+def result_kind(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> str:
+    return "graph" if isinstance(result, ox.QueryTriples) else "results"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    body: bytes
+    media_type: str
+    count: int  # rows or triples written (1 for ASK)
+    truncated: bool
+
+
+def render(result, accept_or_format: str | None = None, *, limit: int | None = None,
+           deadline: float | None = None, prefixes: dict[str, str] | None = None) -> Rendered:
+    """Serialises a pyoxigraph query result, keeping at most `limit` rows or triples.
+
+    Raises NotAcceptable before touching the result, and DeadlineExceeded when
+    `deadline` (a `time.monotonic()` value) passes while rows are still being read.
+    """
+    fmt = negotiate(result_kind(result), accept_or_format)
+    if isinstance(result, ox.QueryBoolean):
+        return Rendered(result.serialize(format=fmt.results), fmt.media_type, 1, False)
+    if isinstance(result, ox.QueryTriples):
+        triples, truncated = _take(result, limit, deadline)
+        body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes if fmt.name in ("turtle", "trig") else None)
+        return Rendered(body or b"", fmt.media_type, len(triples), truncated)
+    variables = [v.value for v in result.variables]
+    rows, truncated = _take(result, limit, deadline)
+    writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt.name]
+    return Rendered(writer(variables, rows, truncated), fmt.media_type, len(rows), truncated)
+
+
+def serialize_result(result, accept_or_format: str | None = None) -> tuple[bytes, str]:
+    """(body, media type) of a whole query result; raises NotAcceptable."""
+    rendered = render(result, accept_or_format)
+    return rendered.body, rendered.media_type
+
+
+def _take(items: Iterable, limit: int | None, deadline: float | None) -> tuple[list, bool]:
+    """At most `limit` items, and whether there were more; the clock is read between chunks."""
+    taken: list = []
+    iterator: Iterator = iter(items)
+    while True:
+        if deadline is not None and time.monotonic() > deadline:
+            raise DeadlineExceeded("query time limit reached while reading results")
+        for _ in range(CHECK_EVERY):
+            item = next(iterator, None)
+            if item is None:
+                return taken, False
+            if limit is not None and len(taken) >= limit:
+                return taken, True
+            taken.append(item)
+
+
+# --- SELECT writers -----------------------------------------------------------------
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                        "predicate": _json_term(term.predicate),
+                                        "object": _json_term(term.object)}}
+
+
+def _json(variables: list[str], rows: list, truncated: bool) -> bytes:
+    bindings = []
+    for row in rows:
+        binding = {}
+        for name in variables:
+            term = row[name]
+            if term is not None:
+                binding[name] = _json_term(term)
+        bindings.append(binding)
+    document: dict = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    if truncated:
+        document["truncated"] = True
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+            f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+
+
+def _xml(variables: list[str], rows: list, truncated: bool) -> bytes:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+    out.extend(f"<variable name={quoteattr(name)}/>" for name in variables)
+    if truncated:
+        out.append('<link href="urn:kg-meetings:truncated"/>')
+    out.append("</head><results>")
+    for row in rows:
+        out.append("<result>")
+        for name in variables:
+            term = row[name]
+            if term is not None:
+                out.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
+        out.append("</result>")
+    out.append("</results></sparql>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _csv_field(term) -> str:
+    if term is None:
+        return ""
+    value = f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value if hasattr(term, "value") else str(term)
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _csv(variables: list[str], rows: list, truncated: bool) -> bytes:
+    lines = [",".join(variables)]
+    lines.extend(",".join(_csv_field(row[name]) for name in variables) for row in rows)
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def _tsv(variables: list[str], rows: list, truncated: bool) -> bytes:
+    lines = ["\t".join(f"?{name}" for name in variables)]
+    lines.extend("\t".join("" if row[name] is None else str(row[name]) for name in variables) for row in rows)
+    return ("\n".join(lines) + "\n").encode("utf-8")

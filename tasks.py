@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Set-up and everyday tasks with nothing but Python 3.11 installed (make is optional).
+
+    python3 tasks.py run     # venv + install, ingest seeds/ into the default store, serve SPARQL
+    python3 tasks.py test    # venv + install (+ Chromium for the page test), run the whole suite
+    python3 tasks.py bench   # benchmarks, writing bench/REPORT.md
+
+Uses only the standard library so it can run before anything is installed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed"
+
+
+def _say(message: str) -> None:
+    print(f"[tasks] {message}", flush=True)
+
+
+def _run(*args: str | Path, env: dict | None = None) -> None:
+    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, env=env)
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the project with its test extras, again whenever pyproject.toml changes."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted and (BIN / "kg").exists():
+        return
+    if not (BIN / "python").exists():
+        _say(f"creating virtual environment in {VENV}")
+        _run(sys.executable, "-m", "venv", VENV)
+    _say("installing the project and its test dependencies")
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
+    STAMP.write_text(wanted)
+
+
+def ensure_chromium() -> None:
+    """The web page is tested in a real headless Chromium (Debian's package, driven by selenium)."""
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        _say("installing Debian's chromium and chromium-driver for the browser test")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        _run("apt-get", "update", "-qq", env=env)
+        _run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver", env=env)
+    else:
+        _say("chromium not found and cannot be installed here (needs root and apt-get): the browser test will be skipped")
+
+
+def run() -> None:
+    ensure_venv()
+    kg = str(BIN / "kg")
+    _run(kg, "ingest", "seeds/", "--metadata", "seeds/metadata.json")
+    port = os.environ.get("KG_PORT", "7878")
+    _say(f"SPARQL endpoint: http://127.0.0.1:{port}/sparql   web page: http://127.0.0.1:{port}/")
+    _say("example: curl -s http://127.0.0.1:%s/sparql --data-urlencode "
+         "'query=SELECT (COUNT(*) AS ?meetings) WHERE { ?m a <https://w3id.org/kg-meetings/ontology#Meeting> }' "
+         "-H 'Accept: text/csv'" % port)
+    os.execv(kg, [kg, "serve", "--port", port])
+
+
+def test(extra: list[str]) -> None:
+    ensure_venv()
+    ensure_chromium()
+    result = subprocess.run([str(BIN / "python"), "-m", "pytest", *extra], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+def bench(extra: list[str]) -> None:
+    ensure_venv()
+    result = subprocess.run([str(BIN / "python"), "bench/run.py", *extra], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test", "bench", "install"):
+        sys.exit(__doc__)
+    task, extra = sys.argv[1], sys.argv[2:]
+    if task == "install":
+        ensure_venv()
+    elif task == "run":
+        run()
+    elif task == "test":
+        test(extra)
+    else:
+        bench(extra)
+
+
+if __name__ == "__main__":
+    main()
