@@ -24,7 +24,7 @@ from kg.extract.statements import FoundStatement, StatementFinder
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, default
 from kg.model import Actor, Article, Extraction, Meeting, Span, Statement
 
-_CLAUSE_BREAKS = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|في حين|ثم)(?![\u0621-\u064a])|؛|;")
+_CLAUSE_BREAKS = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|في حين|ثم|وذلك|حيث)(?![\u0621-\u064a])|؛|;")
 
 
 class Extractor:

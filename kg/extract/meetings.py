@@ -57,8 +57,10 @@ class MeetingFinder:
         t = ctx.kb.triggers["meeting"]
         self.verbs_held = word_regex(t["strong_verbs"] + ["بحث", "بحثت", "تباحث", "تباحثا", "بحثا"], "و|ف")
         self.verbs_planned = {fold_key(v) for v in t["verbs_planned"]}
-        self.nouns = word_regex(t["strong_nouns"] + ["مراسم استقبال", "لقاءين"], "و|ف|ب|ل|وب|ول|فب|وال|بال|لل|ال",
-                                "هما|هم|ها|ه")
+        nouns = t["strong_nouns"] + ["مراسم استقبال", "لقاءين"]
+        # a pronoun turns final hamza into hamza on ya: لقاء -> لقائه (folded لقايه)
+        nouns += [n[:-1] + "ئ" + suffix for n in nouns if n.endswith("اء") for suffix in ("ه", "ها", "هما", "هم")]
+        self.nouns = word_regex(nouns, "و|ف|ب|ل|وب|ول|فب|وال|بال|لل|ال", "هما|هم|ها|ه")
         self.planned = word_regex(ctx.kb.triggers["planned_markers"], "و|ف")
         self.remote = word_regex(ctx.kb.triggers["remote_markers"], "و|ف|ب|ل|بال|وال|لل")
         self.reporting_cut = word_regex(ctx.kb.triggers["reporting"]["participles"], "و|ف")
@@ -261,7 +263,8 @@ class MeetingFinder:
             if not (start <= p_start < end) or ctx.in_quote(p_start):
                 continue
             prefix = text[max(0, p_start - len(clitic) - 12):p_start - len(clitic)]
-            locative = "ب" in clitic or re.search(r"(?:في|الى|إلى|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع)\s*$", prefix)
+            visit_destination = clitic == "ل" and re.search(r"(?:زياره|زيارته|زيارتها|جولته|جولتها)(?:\s+\S+){0,3}\s*$", text[max(0, p_start - 40):p_start - 1])
+            locative = "ب" in clitic or visit_destination or re.search(r"(?:في|الي|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع)\s*$", prefix)
             if not locative:
                 continue
             distance = abs(p_start - anchor) + (0 if p_start > anchor else 5)

@@ -42,7 +42,7 @@ _NAME_STOP = {fold_key(w) for w in (
 _TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته")}
 _GAP_OK = re.compile(r'^[\s،,"“”«»\'()\-–]*$')
-_QUALIFIER_GAP = re.compile(r'^[\s،,"“”«»]*(?:(?:في|لدى|ل|باسم|الى|إلى)\s*)?$')
+_QUALIFIER_GAP = re.compile(r'^[\s،,"“”«»]*(?:(?:في|لدي|ل|باسم|الي|الي)\s*)?$')
 
 
 @dataclass(slots=True)
@@ -170,7 +170,8 @@ class MentionResolver:
         return start
 
     # -- titles --------------------------------------------------------------------------------
-    def _title_chain(self, hits: list[Hit], i: int, text: str) -> tuple[int, list[str], list[str], bool]:
+    def _title_chain(self, hits: list[Hit], i: int, text: str,
+                     stop_at_new_phrase: bool = False) -> tuple[int, list[str], list[str], bool]:
         """Titles and qualifiers that belong together: "نائب رئيس الوزراء وزير الخارجية الأردني".
         Returns (index after the chain, role-table keys, qualifier codes, home-title seen)."""
         roles: list[str] = []
@@ -187,9 +188,10 @@ class MentionResolver:
             if kinds & {"person", "person_short"} and not kinds & {"title", "polity", "demonym"}:
                 break
             if "title" in kinds or "home_title" in kinds:
-                if roles and quals and j > i and not hit.clitic.startswith("و") and gap.strip() == "":
-                    # "وزير الخارجية الروسي الرئيس ..." : a new title after a qualified one starts a new phrase
-                    pass
+                if quals and not hit.clitic.startswith("و") and stop_at_new_phrase:
+                    # "الوزير الروسي أمين المجلس ..." may be two people (subject, object) or one
+                    # (apposition); the caller decides by who holds what.
+                    break
                 title = hit.first("title", "home_title")
                 roles.append(title.ref)
                 home = home or title.kind == "home_title"
@@ -236,11 +238,23 @@ class MentionResolver:
             return (j - i) + self._name(hits, j, text, day, out) if j > i else self._name(hits, j, text, day, out)
         if hit.kinds == {"honorific"} or not hit.kinds & {"title", "home_title", "honorific"}:
             return max(1, j - i)
-        chain_end, roles, quals, home_title = self._title_chain(hits, j, text)
+        chain_end, roles, quals, home_title = self._title_chain(hits, j, text, stop_at_new_phrase=True)
         if not roles:
-            # A word that is only an honorific here (الأمير + unknown name): try a local name.
             return max(1, chain_end - i)
+        if self._adjectival(text, start, hits[j]) and chain_end == j + 1 and not quals:
+            return max(1, chain_end - i)  # "مشكلة العدو الرئيسة": an adjective, not a president
         end = hits[chain_end - 1].end
+        # Another titled phrase right after a qualified one: one person in apposition when
+        # that person holds the first office too, else two people.
+        if quals and chain_end < len(hits) and "title" in hits[chain_end].kinds and _GAP_OK.match(text[end:hits[chain_end].start]):
+            scratch = Resolved(mentions=list(out.mentions))
+            used = self._titled(hits, chain_end, text, day, home, named, scratch)
+            later = scratch.mentions[len(out.mentions):]
+            if later and later[0].actor and self._appositive(later[0].actor, roles, quals, day):
+                merged = later[0]
+                merged.start = start
+                out.mentions.append(merged)
+                return (chain_end - i) + used
         # A name right after the titles wins.
         if chain_end < len(hits) and _GAP_OK.match(text[end:hits[chain_end].start]):
             nxt = hits[chain_end]
@@ -263,8 +277,10 @@ class MentionResolver:
                 out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
                 return chain_end - i
-        if person is None and not quals:
-            person = self._coreference(roles, out, day, home)
+        generic = all(not self.kb.roles[r].in_kb for r in roles)
+        if person is None and (not quals or generic):
+            # "الوزير الروسي", "المتحدث الروسي": someone of that country already named
+            person = self._coreference(roles, out, day, home, of=quals[0] if quals else None)
             via = "coref"
         else:
             via = "title"
@@ -272,6 +288,26 @@ class MentionResolver:
             out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),),
                                         role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None, via=via))
         return max(1, chain_end - i)
+
+    def _appositive(self, actor: Actor, roles: list[str], quals: list[str], day: date | None) -> bool:
+        person = self.kb.persons.get(actor.key)
+        if person is None:
+            return False
+        for key in roles:
+            role = self.kb.roles[key]
+            for office in person.offices_on(day) or person.offices:
+                same_role = office.role == role.key or (not role.in_kb and self._class_of(office.role) == role.role_class)
+                if same_role and (not quals or office.of in quals):
+                    return True
+        return False
+
+    @staticmethod
+    def _adjectival(text: str, start: int, hit: Hit) -> bool:
+        """A bare title right after a definite noun is an adjective ("العدو الرئيس")."""
+        if hit.clitic:
+            return False
+        previous = _TOKEN.findall(text[max(0, start - 25):start])
+        return bool(previous) and previous[-1].startswith("ال") and fold_key(previous[-1]) not in _TITLE_WORDS
 
     def _name_after_title(self, hits, k, start, roles, quals, day, out: Resolved) -> int:
         hit = hits[k]
@@ -293,7 +329,8 @@ class MentionResolver:
                     return found[0]
         return None
 
-    def _coreference(self, roles: list[str], out: Resolved, day: date | None, home: str | None) -> Person | None:
+    def _coreference(self, roles: list[str], out: Resolved, day: date | None, home: str | None,
+                     of: str | None = None) -> Person | None:
         """A bare title: the home state's holder if already named, else the last person named who holds it."""
         keys = [self.kb.roles[r] for r in roles]
         if any(r.needs_qualifier for r in keys) and len(keys) == 1 and keys[0].role_class not in ("head_of_state",):
@@ -305,8 +342,10 @@ class MentionResolver:
 
         def fits(person: Person) -> bool:
             for office in person.offices_on(day):
+                if of and office.of != of:
+                    continue
                 for role in keys:
-                    if office.role == role.key:
+                    if office.role == role.key or role.key == "official":
                         return True
                     if (not role.in_kb or role.needs_qualifier) and self._class_of(office.role) in (wanted_classes or {role.role_class}):
                         return True

@@ -23,7 +23,12 @@ class Sentences:
         spans: list[Sentence] = []
         start = 0
         paragraph = 0
+        # Where blank lines separate paragraphs, a single line break inside one is a wrap,
+        # not the end of a sentence ("... أن التجربة\nالجيدة للتعاون ...").
+        wrapped = text.count("\n\n") >= 2
         for match in _END.finditer(text):
+            if wrapped and match.group() == "\n" and match.start() > 0 and text[match.start() - 1] not in ".!?؟:»”\"":
+                continue
             end = match.end()
             if text[start:end].strip():
                 spans.append(Sentence(start, end, paragraph))

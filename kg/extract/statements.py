@@ -17,11 +17,15 @@ from kg.extract.normalize import fold_key
 from kg.model import Actor
 
 _MAX_CONTENT = 700
-_CONNECTORS = re.compile(r'^[\s،,:]*(?:ب?ان|ب?إن|الى ان|على ان|الى|على|عن|ب|في|من|:)?[\s:،,]*')
-_CONTENT_OPENERS = re.compile(r'(?:(?<![\u0621-\u064a])(?:ب?ان|ب?انه|ب?انها|ب?انهم|ب?انهما|ب?إن)(?![\u0621-\u064a])|[“«"]|:)')
+_NOUN_CONTEXT = re.compile(r"(?<![\u0621-\u064a])(?:علي|الي|من|عن|في|حول|بعد|قبل|مع|ضد)\s+$")
+# Also ordinary words: بين "between", عبر "across", رأى, قيم "values"; they need a subject or أن.
+_AMBIGUOUS = {fold_key(w) for w in ("بين", "بينت", "عبر", "عبرت", "رأى", "رأت", "قيم", "قيمت", "كشف")}
+_LEADING = re.compile(r'[\s،,:]*(?:(?:ب?ان|ب?ان|ب?انه|ب?انها|ب?انهم)(?![\u0621-\u064a])[\s،,:]*)?')
+_CONNECTORS = re.compile(r'^[\s،,:]*(?:ب?ان|ب?ان|الي ان|علي ان|الي|علي|عن|ب|في|من|:)?[\s:،,]*')
+_CONTENT_OPENERS = re.compile(r'(?:(?<![\u0621-\u064a])(?:ب?ان|ب?انه|ب?انها|ب?انهم|ب?انهما|ب?ان)(?![\u0621-\u064a])|[“«"]|:)')
 _ADVERBIAL_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|من جانبه|من جانبها|من جهته|من جهتها|ايضا|بالمقابل|في المقابل|بدوره،|اليوم|امس)[\s،,]*)*$")
 _SUBJECT_GAP = re.compile(r"^[\s،,]*(?:(?:اليوم|امس|بدوره|بدورها)[\s،,]*)?$")
-_IMPLICIT_NEXT = re.compile(r'^\s*(?:و?ب?ان|ب?إن|الى|على|عن|ب|:|[“«"]|في|خلال|ان|لـ|ل)', )
+_IMPLICIT_NEXT = re.compile(r'^\s*(?:و?ب?ان|ب?ان|الي|علي|عن|ب|:|[“«"]|في|خلال|ان|لـ|ل)', )
 
 
 @dataclass
@@ -58,25 +62,39 @@ class StatementFinder:
         for item in matches:
             seen.setdefault(item[0], item)
         ordered = sorted(seen.values())
-        self.predicate_starts = [s for s, *_ in ordered]
         out: list[FoundStatement] = []
         last_speakers: list[Actor] = []
+        inside_until = -1
         for start, end, word, kind in ordered:
             if start < ctx.headline_end or ctx.in_quote(start):
                 continue
+            coordinated = text[start] in "وف" and not word.startswith(text[start])
+            if start < inside_until and not coordinated and kind != "participle":
+                continue  # "... أن روسيا تعتبر ..." is part of the content, not a new statement
             found = self._statement(start, end, word, kind, last_speakers)
             if found is None:
                 continue
             if found.speakers and not found.collective:
                 last_speakers = found.speakers
-            if found.content[1] - found.content[0] >= 8:
-                out.append(found)
-        return out
+            out.append(found)
+            inside_until = found.content[1]
+        # each predicate's content stops where the next one in its sentence begins
+        for current, following in zip(out, out[1:]):
+            c_start, c_end = current.content
+            if c_start + 8 < following.verb_span[0] < c_end:
+                end = following.verb_span[0]
+                while end > c_start and text[end - 1] in " \n\t،,.:":
+                    end -= 1
+                current.content = (c_start, end)
+        return [f for f in out if f.content[1] - f.content[0] >= 8]
 
     def _statement(self, start, end, word, kind, last_speakers) -> FoundStatement | None:
         ctx = self.ctx
         text = ctx.text
         sentence = ctx.sentences.at(start)
+        ambiguous = fold_key(word) in _AMBIGUOUS
+        if _NOUN_CONTEXT.search(text[max(sentence.start, start - 12):start]):
+            return None  # "على رفض", "إلى وصف": a verbal noun after a preposition
         after_text = text[end:end + 40]
         if self.media.match(after_text.lstrip()) and not self._mention_right_after(end):
             return None
@@ -88,15 +106,18 @@ class StatementFinder:
             speakers = _actors(subject)
             content_from = subject[-1].end
         else:
-            before = self._subject_before(start, sentence.start)
+            # a participle's subject is that of the clause it hangs on: the last speaker
+            before = None if kind == "participle" else self._subject_before(start, sentence.start)
             if before:
                 speakers = _actors([before])
             elif kind in ("agreement", "dual"):
                 group = [m for m in ctx.persons_between(sentence.start, start) if m.kind == "group"]
                 if group:
                     speakers = list(group[-1].actors)
+            if ambiguous and not (speakers or re.match(r"\s*(?:ان|بان|انه|الي ان|:)(?![\u0621-\u064a])", text[end:end + 12])):
+                return None
             if not speakers:
-                body = self._body_after(end)
+                body = self._body_after(end, word)
                 if body:
                     speakers, content_from, collective = [body[0]], body[1], True
                 elif kind == "participle" or fold_key(word) in self.continuation or _IMPLICIT_NEXT.match(text[end:end + 6]):
@@ -106,7 +127,7 @@ class StatementFinder:
         if not speakers:
             return None
         if kind == "agreement" and subject:
-            speakers = _actors(self._coordinated(subject, sentence.end, until="على"))
+            speakers = _actors(self._coordinated(subject, sentence.end, until="علي"))
         content = self._content(content_from, sentence)
         if content is None:
             return None
@@ -156,9 +177,13 @@ class StatementFinder:
         gap = self.ctx.text[m.end:start]
         return m if _ADVERBIAL_GAP.match(gap) else None
 
-    def _body_after(self, pos: int) -> tuple[Actor, int] | None:
-        """"أكدت وزارة الخارجية" / "تدعو موسكو": a statement credited to a state."""
+    def _body_after(self, pos: int, verb: str) -> tuple[Actor, int] | None:
+        """"أكدت وزارة الخارجية" / "تدعو موسكو": a statement credited to a state. States and
+        ministries are feminine in Arabic, so the verb must be too."""
         ctx = self.ctx
+        folded_verb = fold_key(verb)
+        if not (folded_verb.startswith("ت") or folded_verb.endswith("ت")) or folded_verb in _AMBIGUOUS:
+            return None
         text = ctx.text
         rest = text[pos:pos + 60]
         lead = len(rest) - len(rest.lstrip())
@@ -192,31 +217,21 @@ class StatementFinder:
         if not nxt:
             return False
         word = nxt.group(1)
-        if _IMPLICIT_NEXT.match(" " + word) or word in ("ان", "انه", "انها", "بان", "بانه", "الى", "على", "عن"):
+        if _IMPLICIT_NEXT.match(" " + word) or word in ("ان", "انه", "انها", "بان", "بانه", "الي", "علي", "عن"):
             return False
-        return bool(self.media.match(word)) or word.startswith("ال") and word not in ("الى",)
+        return bool(self.media.match(word)) or word.startswith("ال") and word not in ("الي",)
 
     # -- content -------------------------------------------------------------------------------
     def _content(self, pos: int, sentence) -> tuple[int, int] | None:
+        """From right after the verb (and its subject) to the end of the sentence; a quote
+        opened inside runs to its closing mark even across full stops."""
         text = self.ctx.text
-        window_end = min(sentence.end, pos + 160)
-        opener = _CONTENT_OPENERS.search(text, pos, window_end)
-        if opener:
-            start = opener.end() if text[opener.start()] not in "“«\"" else opener.start()
-        else:
-            start = pos + _CONNECTORS.match(text[pos:pos + 20]).end()
-        while start < len(text) and text[start] in " \t،,:":
-            start += 1
-        quote = self.ctx.quote_starting_at(start)
-        if quote:
-            end = quote[1]
-        else:
-            end = sentence.end
-            # the next predicate in the same sentence starts its own statement
-            for p in self.predicate_starts:
-                if start + 8 < p < end and not self.ctx.in_quote(p):
-                    end = p
-                    break
+        start = pos + _LEADING.match(text, pos).end() - pos if _LEADING.match(text, pos) else pos
+        end = sentence.end
+        for q_start, q_end in self.ctx.quotes:
+            if start <= q_start < end < q_end:
+                end = q_end
+                break
         while end > start and text[end - 1] in " \n\t،,.:":
             end -= 1
         if end - start > _MAX_CONTENT:
