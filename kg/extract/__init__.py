@@ -54,7 +54,7 @@ class Extractor:
         ctx.clause_cuts = self._clause_cuts(text, ctx)
         meeting_finder = MeetingFinder(ctx)
         found_meetings = meeting_finder.find()
-        _fill_from_context(found_meetings, meeting_finder.visit_destinations())
+        _fill_from_context(found_meetings, meeting_finder.visit_destinations(), _lead_date(ctx))
         found_statements = StatementFinder(ctx).find()
         extraction = Extraction(article=article)
         extraction.meetings = [self._meeting(m, ctx, article) for m in found_meetings]
@@ -127,11 +127,28 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str]) -> None:
+def _lead_date(ctx: ArticleContext) -> tuple[int, str] | None:
+    """The day the lead paragraph gives ("... اليوم السبت"): the frame for the next sentences."""
+    body = [s for s in ctx.sentences.spans if s.start >= ctx.headline_end]
+    if not body:
+        return None
+    first_paragraph = body[0].paragraph
+    lead_end = max(s.end for s in body if s.paragraph == first_paragraph)
+    for d in ctx.dates:
+        if ctx.headline_end <= d.start < lead_end and d.value and len(d.value) == 10 and not ctx.in_quote(d.start):
+            return lead_end, d.value
+    return None
+
+
+def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str],
+                       lead: tuple[int, str] | None = None) -> None:
     """A meeting the text does not place happens where a participant is visiting; an undated
-    one that shares a participant with the article's main (dated) encounter, on that day."""
+    one that shares a participant with the article's main (dated) encounter, on that day; an
+    undated one right after the lead, on the lead's day."""
     main = next((m for m in meetings if m.date and not m.pluperfect), None)
     for m in meetings:
+        if m.date is None and lead and not m.pluperfect and m.status == "held" and m.anchor < lead[0] + 400:
+            m.date = lead[1]
         if m.place is None:
             for actor in m.participants:
                 if actor.key in destinations:

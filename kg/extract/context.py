@@ -17,12 +17,13 @@ _OPEN_QUOTES = "“«\""
 _CLOSE_FOR = {"“": "”", "«": "»", '"': '"'}
 
 
-def word_regex(words: list[str], proclitics: str = "", suffixes: str = "") -> re.Pattern:
-    """Whole-word matcher over folded text for a word list, longest first."""
+def word_regex(words: list[str], proclitics: str = "", suffixes: str = "", *, suffix_required: bool = False) -> re.Pattern:
+    """Whole-word matcher over folded text for a word list, longest first; the word is group
+    "w" and an attached pronoun group "s"."""
     forms = sorted({fold_key(w) for w in words if w}, key=len, reverse=True)
     body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
     pre = f"(?:{proclitics})?" if proclitics else ""
-    suf = f"(?:{suffixes})?" if suffixes else ""
+    suf = f"(?P<s>{suffixes}){'' if suffix_required else '?'}" if suffixes else ""
     return re.compile(rf"(?<![\w\u0621-\u064a]){pre}(?P<w>{body}){suf}(?![\w\u0621-\u064a])")
 
 

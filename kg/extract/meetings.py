@@ -29,6 +29,7 @@ _POSSESSIVE = re.compile(r"(?:هما|هم|ها|ه)$")
 _THEN = re.compile(r"(?<![\u0621-\u064a])ثم(?![\u0621-\u064a])")
 _PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
 _CAPITAL_WORD = re.compile(r"(?<![\u0621-\u064a])[وب]?(?:ال)?عاصمه(?![\u0621-\u064a])")
+_SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|اليوم|امس|ايضا|كما)[\s،,]*)*$")
 _VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
 
 
@@ -58,9 +59,11 @@ class MeetingFinder:
         self.verbs_held = word_regex(t["strong_verbs"] + ["بحث", "بحثت", "تباحث", "تباحثا", "بحثا"], "و|ف")
         self.verbs_planned = {fold_key(v) for v in t["verbs_planned"]}
         nouns = t["strong_nouns"] + ["مراسم استقبال", "لقاءين"]
+        proclitics = "و|ف|ب|ل|وب|ول|فب|وال|بال|لل|ال"
+        self.nouns = word_regex(nouns, proclitics, "هما|هم|ها|ه")
         # a pronoun turns final hamza into hamza on ya: لقاء -> لقائه (folded لقايه)
-        nouns += [n[:-1] + "ئ" + suffix for n in nouns if n.endswith("اء") for suffix in ("ه", "ها", "هما", "هم")]
-        self.nouns = word_regex(nouns, "و|ف|ب|ل|وب|ول|فب|وال|بال|لل|ال", "هما|هم|ها|ه")
+        self.hamza_nouns = word_regex([n[:-1] + "ئ" for n in nouns if n.endswith("اء")], proclitics, "هما|هم|ها|ه",
+                                      suffix_required=True)
         self.planned = word_regex(ctx.kb.triggers["planned_markers"], "و|ف")
         self.remote = word_regex(ctx.kb.triggers["remote_markers"], "و|ف|ب|ل|بال|وال|لل")
         self.reporting_cut = word_regex(ctx.kb.triggers["reporting"]["participles"], "و|ف")
@@ -72,10 +75,11 @@ class MeetingFinder:
             if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
                 continue
             found += self._from_verb(match)
-        for match in self.nouns.finditer(text):
-            if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
-                continue
-            found += self._from_noun(match)
+        for regex in (self.nouns, self.hamza_nouns):
+            for match in regex.finditer(text):
+                if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
+                    continue
+                found += self._from_noun(match)
         for meeting in found:
             self._place_and_date(meeting)
         return _merge(found)
@@ -88,13 +92,12 @@ class MeetingFinder:
         return bool(self.remote.search(self.ctx.text, start, end))
 
     def _status(self, word: str, clause_start: int, trigger_start: int, clause_end: int) -> str:
+        """Planned: a future verb (سيلتقي) or a marker just before the trigger (من المقرر أن يلتقي);
+        a future date, if it is the meeting's date, is applied later."""
         if word.startswith("س") and fold_key(word) in self.verbs_planned:
             return "planned"
-        if self.planned.search(self.ctx.text, max(clause_start, trigger_start - 60), trigger_start + 30):
+        if self.planned.search(self.ctx.text, max(clause_start, trigger_start - 40), trigger_start + 2):
             return "planned"
-        for d in self.ctx.dates:
-            if clause_start <= d.start < clause_end and d.tense == "future":
-                return "planned"
         return "held"
 
     def _from_verb(self, match: re.Match) -> list[FoundMeeting]:
@@ -114,29 +117,32 @@ class MeetingFinder:
                 return []
         status = self._status(word, start, match.start(), end)
         pluperfect = bool(_PLUPERFECT.search(ctx.text, max(start, match.start() - 90), match.start() + 1))
-        subjects: list[Mention]
-        objects: list[Mention]
         dual = fold_key(word).endswith(("يا", "وا", "ان"))
+        svo = before and _SVO_GAP.match(ctx.text[before[-1].end:match.start()])
         if dual or not after:
             group = _actors(before[-3:]) if before else []
+            if svo and before[-1].kind == "group":
+                group = _actors(before[-1:])
             if dual and len(group) < 2 and after:
                 group += _actors(after)
             return self._make([group], status, word, match, pluperfect)
-        if before and (match.start() - before[-1].end) <= 12 and not after:
+        if svo:  # "وكان لاريجاني قد استقبل بوغدانوف"
             subjects, objects = before[-1:], after
         else:
             subjects, objects = after[:1], after[1:]
-            # coordinated subjects: "عقد X و Y" / "التقى X و Y" when no object follows
+        if subjects[0].kind == "group" and not objects:  # "من المقرر أن يلتقي الوزيران"
+            return self._make([_actors(subjects)], status, word, match, pluperfect)
         if not objects:
             if before:
                 return self._make([_actors(before[-1:]) + _actors(subjects)], status, word, match, pluperfect)
             return []
         subject = _actors(subjects)
-        # "ثم" and lists after استقبل/التقى are separate encounters with the subject
+        # lists after استقبل/التقى are separate encounters with the subject ("التقى الأسد خامنئي ورئيسي")
         groups = self._split_objects(objects, match.end(), end)
-        if fold_key(word).startswith(("استقبل", "التق", "سيلتق", "يلتق", "ستلتق", "تلتق", "سيستقبل", "يستقبل")):
-            return self._make([subject + g for g in groups], status, word, match, pluperfect,
-                              host=subject[0] if fold_key(word).endswith("استقبل") or "ستقبل" in fold_key(word) else None)
+        folded = fold_key(word)
+        if folded.startswith(("استقبل", "التق", "سيلتق", "يلتق", "ستلتق", "تلتق", "سيستقبل", "يستقبل")):
+            host = subject[0] if "ستقبل" in folded else None
+            return self._make([subject + g for g in groups], status, word, match, pluperfect, host=host)
         merged = subject + [a for g in groups for a in g]
         return self._make([merged], status, word, match, pluperfect)
 
@@ -156,35 +162,40 @@ class MeetingFinder:
         if not persons:
             return []
         noun_end = match.end()
-        possessive = _POSSESSIVE.search(word) and not fold_key(match.group("w")).endswith("ه")
-        owner_dual = word.endswith("هما")
+        possessive = bool(match.group("s"))
         after = [m for m in persons if m.start >= noun_end]
         before = [m for m in persons if m.end <= match.start()]
         attached = self._attached_after(noun_end, after, end)
-        support = _SUPPORT_VERBS.search(ctx.text, max(start, match.start() - 40), min(end, noun_end + 25))
         status = self._status(word, start, match.start(), end)
         pluperfect = bool(_PLUPERFECT.search(ctx.text, max(start, match.start() - 90), match.start() + 1))
-        if owner_dual:
-            pair = _actors(before[-2:]) if len(before) >= 2 else _actors(persons[:2])
-            return self._make([pair], status, word, match, pluperfect)
-        if possessive:
+        make = lambda group: self._make([group], status, word, match, pluperfect)  # noqa: E731
+        if match.group("s") in ("هما", "هم"):  # "خلال لقائهما": the two persons just named
+            return make(_actors(before[-2:]) if len(before) >= 2 else _actors(persons[:2]))
+        if possessive:  # "خلال لقائه X": the clause's subject and X
             if not attached:
                 return []
             objects = _actors(attached[:1])
-            owner = [a for m in persons for a in m.actors if a not in objects][:1]
-            if not owner:
-                owner = self._topic(match.start())
-            return self._make([owner + objects], status, word, match, pluperfect)
+            owner = [a for m in persons for a in m.actors if a not in objects][:1] or self._topic(match.start())
+            return make(owner + objects)
+        # "عقد X و Y جلسة مباحثات" / "أجرى X محادثات مع Y": a support verb before the noun binds
+        # the persons between them; "محادثات أجراها X مع Y" after it, the persons that follow.
+        verb_before = [v for v in _SUPPORT_VERBS.finditer(ctx.text, start, match.start())]
+        verb_after = _SUPPORT_VERBS.search(ctx.text, noun_end, min(end, noun_end + 25))
+        if verb_before:
+            subjects = [m for m in before if m.start >= verb_before[-1].end()]
+            group = _actors(subjects) + [a for a in _actors(attached or after) if a not in _actors(subjects)]
+            if len(group) >= 2:
+                return make(group)
+        if verb_after:
+            # "قمة عقدها مع نظيره": the verb's subject is the clause's ("رئيسي كان قد أكد خلال ...")
+            first = next((m for m in after if m.start >= verb_after.end()), None)
+            with_first = first is not None and re.search(r"(?<![\u0621-\u064a])مع\s*$", ctx.text[verb_after.end():first.start])
+            return make((_actors(before[-1:]) if with_first else []) + _actors(after))
         if attached:
             group = _actors(attached)
-            if len(group) < 2 or support:
-                group = _actors(before[-2:]) + [a for a in group if a not in _actors(before[-2:])] if (support or len(group) < 2) else group
-            if len(group) < 2:
+            if len(group) < 2:  # "ولقاء قائد الثورة": the sentence's subject met the one named
                 group = [a for a in _actors(persons) if a not in group][:1] + group
-            return self._make([group], status, word, match, pluperfect)
-        if support:
-            group = _actors(persons)
-            return self._make([group], status, word, match, pluperfect)
+            return make(group)
         return []
 
     def _attached_after(self, noun_end: int, after: list[Mention], clause_end: int) -> list[Mention]:

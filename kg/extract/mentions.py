@@ -154,9 +154,7 @@ class MentionResolver:
         if not candidates:
             return
         # "الجانب العربي": after a definite noun the word is an adjective, not a name.
-        before = text[:hit.start - len(hit.clitic)].rstrip()
-        previous = _TOKEN.findall(before[-20:])
-        if previous and previous[-1].startswith("ال") and not hit.clitic and fold_key(previous[-1]) not in _TITLE_WORDS:
+        if not hit.clitic and _after_definite_noun(text, hit.start):
             return
         person = candidates[0]
         out.mentions.append(Mention(hit.start, hit.end, "person", (self.kb.actor_for_person(person),), via="context"))
@@ -270,6 +268,9 @@ class MentionResolver:
         if home_title and not quals and home:
             quals = [home]
         person = self._holder(roles, quals, day)
+        generic = all(not self.kb.roles[r].in_kb for r in roles)
+        if person is None and generic and quals:
+            person = self._coreference(roles, out, day, home, of=quals[0])
         if person is None:
             local_name, name_end = self._read_unknown_name(text, end, hits, chain_end)
             if local_name and (quals or any(not self.kb.roles[r].in_kb for r in roles)):
@@ -277,8 +278,7 @@ class MentionResolver:
                 out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
                 return chain_end - i
-        generic = all(not self.kb.roles[r].in_kb for r in roles)
-        if person is None and (not quals or generic):
+        if person is None and not quals:
             # "الوزير الروسي", "المتحدث الروسي": someone of that country already named
             person = self._coreference(roles, out, day, home, of=quals[0] if quals else None)
             via = "coref"
@@ -303,11 +303,10 @@ class MentionResolver:
 
     @staticmethod
     def _adjectival(text: str, start: int, hit: Hit) -> bool:
-        """A bare title right after a definite noun is an adjective ("العدو الرئيس")."""
-        if hit.clitic:
+        """"الرئيس/الرئيسة" right after a definite noun is the adjective "main" ("العدو الرئيس")."""
+        if hit.clitic or text[hit.start:hit.end] not in _ADJECTIVE_TITLES:
             return False
-        previous = _TOKEN.findall(text[max(0, start - 25):start])
-        return bool(previous) and previous[-1].startswith("ال") and fold_key(previous[-1]) not in _TITLE_WORDS
+        return _after_definite_noun(text, start)
 
     def _name_after_title(self, hits, k, start, roles, quals, day, out: Resolved) -> int:
         hit = hits[k]
@@ -474,10 +473,25 @@ class MentionResolver:
                     continue
                 if s > 0 and is_letter(text[s - 1]) and not (s > 1 and text[s - 1] in "وفبل" and not is_letter(text[s - 2])):
                     continue
-                out.mentions.append(Mention(s, e, "person", (actor,), via="local"))
+                title = _PRECEDING_TITLE.search(text, max(0, s - 12), s)
+                out.mentions.append(Mention(title.start() if title else s, e, "person", (actor,), via="local"))
 
 
 _TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السفير", "الشيخ", "الأمير", "الملك", "الدكتور", "السيد", "المستشار", "الأستاذ")}
+
+
+_PRECEDING_TITLE = re.compile(r"(?:السفير|السفيره|الوزير|الوزيره|السيد|السيده|الدكتور|الرييس|المبعوث)\s+$")
+_ADJECTIVE_TITLES = {fold_key(w) for w in ("الرئيس", "الرئيسة", "الرئيسي", "الرئيسية")}
+_VERBS_WITH_AL = {fold_key(w) for w in ("التقى", "التقت", "التقيا", "التقوا", "الحق", "التزم")}
+
+
+def _after_definite_noun(text: str, start: int) -> bool:
+    """The word before `start` is a definite noun ("الجانب العربي"), so what follows is an adjective."""
+    previous = _TOKEN.findall(text[max(0, start - 25):start])
+    if not previous or text[max(0, start - 3):start].strip(" ") in ("،", ",", ".", ":"):
+        return False
+    word = previous[-1]
+    return word.startswith("ال") and word not in _VERBS_WITH_AL and word not in _TITLE_WORDS
 
 
 def _local_actor(name: str) -> Actor:

@@ -17,6 +17,8 @@ from kg.extract.normalize import fold_key
 from kg.model import Actor
 
 _MAX_CONTENT = 700
+_RELATIVE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي)\s*$")
+_APPOSITION = re.compile(r"^\s*،[^،.\n]{3,90}،")
 _NOUN_CONTEXT = re.compile(r"(?<![\u0621-\u064a])(?:علي|الي|من|عن|في|حول|بعد|قبل|مع|ضد)\s+$")
 # Also ordinary words: بين "between", عبر "across", رأى, قيم "values"; they need a subject or أن.
 _AMBIGUOUS = {fold_key(w) for w in ("بين", "بينت", "عبر", "عبرت", "رأى", "رأت", "قيم", "قيمت", "كشف")}
@@ -69,7 +71,8 @@ class StatementFinder:
             if start < ctx.headline_end or ctx.in_quote(start):
                 continue
             coordinated = text[start] in "وف" and not word.startswith(text[start])
-            if start < inside_until and not coordinated and kind != "participle":
+            nested = start < inside_until and not coordinated and kind != "participle"
+            if nested and not self._subject_after(end, ctx.sentences.at(start).end):
                 continue  # "... أن روسيا تعتبر ..." is part of the content, not a new statement
             found = self._statement(start, end, word, kind, last_speakers)
             if found is None:
@@ -98,13 +101,16 @@ class StatementFinder:
         after_text = text[end:end + 40]
         if self.media.match(after_text.lstrip()) and not self._mention_right_after(end):
             return None
-        subject = self._subject_after(end, sentence.end)
+        subject = self._subject_after(end, sentence.end) or self._relative_antecedent(start, sentence.start)
         collective = False
         speakers: list[Actor] = []
         content_from = end
         if subject:
             speakers = _actors(subject)
             content_from = subject[-1].end
+            apposition = _APPOSITION.match(text, content_from)
+            if apposition:  # "المستشار أحمد أبو زيد، المتحدث الرسمي باسم وزارة الخارجية، بأن ..."
+                content_from = apposition.end()
         else:
             # a participle's subject is that of the clause it hangs on: the last speaker
             before = None if kind == "participle" else self._subject_before(start, sentence.start)
@@ -167,6 +173,18 @@ class StatementFinder:
                 continue
             break
         return chain
+
+    def _relative_antecedent(self, start: int, sentence_start: int) -> list[Mention]:
+        """"... عبداللهيان، الذي أكد أن": the subject is the person the relative clause follows."""
+        before = self.ctx.text[max(sentence_start, start - 12):start]
+        if not _RELATIVE.search(before):
+            return []
+        rel_start = start - len(before) + _RELATIVE.search(before).start()
+        candidates = [m for m in self.ctx.resolved.mentions
+                      if m.kind == "person" and sentence_start <= m.start and m.end <= rel_start]
+        if candidates and rel_start - candidates[-1].end <= 3:
+            return [candidates[-1]]
+        return []
 
     def _subject_before(self, start: int, sentence_start: int) -> Mention | None:
         candidates = [m for m in self.ctx.resolved.mentions
