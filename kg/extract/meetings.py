@@ -24,7 +24,8 @@ _ADJECTIVES = {fold_key(w) for w in (
 )}
 _ATTACH_WORDS = re.compile(r"^\s*(?:مع|بين|ضم|ضمت|جمع|جمعت|بمشاركه|بحضور|حضره|حضرها|شارك فيه|شارك فيها)\b")
 _SUPPORT_VERBS = word_regex(["عقد", "عقدت", "عقدا", "أجرى", "أجرت", "أجريا", "جرى", "جرت", "أجراها", "عقدها",
-                             "أجراه", "عقده", "شارك", "شاركت", "حضر", "حضرت", "ترأس", "أقام", "أقامت"], "و|ف")
+                             "أجراه", "عقده", "شارك", "شاركت", "حضر", "حضرت", "ترأس", "ترأست", "أقام", "أقامت",
+                             "استضاف", "استضافت", "احتضن", "احتضنت", "رأس", "ترأسا"], "و|ف")
 _POSSESSIVE = re.compile(r"(?:هما|هم|ها|ه)$")
 _THEN = re.compile(r"(?<![\u0621-\u064a])ثم(?![\u0621-\u064a])")
 _PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
@@ -44,6 +45,7 @@ class FoundMeeting:
     place: str | None = None  # place id
     host: Actor | None = None
     pluperfect: bool = False
+    past_verb: bool = False  # "استقبل": held whatever date phrase is near
     anchor: int = 0  # folded offset of the trigger
     merged: list["FoundMeeting"] = field(default_factory=list)
 
@@ -133,8 +135,12 @@ class MeetingFinder:
         if subjects[0].kind == "group" and not objects:  # "من المقرر أن يلتقي الوزيران"
             return self._make([_actors(subjects)], status, word, match, pluperfect)
         if not objects:
+            if not before:  # "... حيث التقى رئيس مجلس النواب": the sentence's subject met him
+                sentence = ctx.sentences.at(match.start())
+                before = [m for m in ctx.persons_between(sentence.start, match.start()) if m.kind == "person"]
             if before:
-                return self._make([_actors(before[-1:]) + _actors(subjects)], status, word, match, pluperfect)
+                return self._make([_actors(before[-1:]) + _actors(subjects)], status, word, match, pluperfect,
+                                  past_verb=not fold_key(word).startswith(("س", "ي", "ت")))
             return []
         subject = _actors(subjects)
         # lists after استقبل/التقى are separate encounters with the subject ("التقى الأسد خامنئي ورئيسي")
@@ -183,6 +189,10 @@ class MeetingFinder:
         verb_after = _SUPPORT_VERBS.search(ctx.text, noun_end, min(end, noun_end + 25))
         if verb_before:
             subjects = [m for m in before if m.start >= verb_before[-1].end()]
+            if not subjects:  # "وكان الصفدي قد استضاف ... اجتماعا ضم ..."
+                prior = [m for m in before if m.end <= verb_before[-1].start()]
+                if prior and _SVO_GAP.match(ctx.text[prior[-1].end:verb_before[-1].start()]):
+                    subjects = prior[-1:]
             group = _actors(subjects) + [a for a in _actors(attached or after) if a not in _actors(subjects)]
             if len(group) >= 2:
                 return make(group)
@@ -237,7 +247,10 @@ class MeetingFinder:
             return [same_sentence[0].actor]
         return [persons[-1].actor] if persons else []
 
-    def _make(self, groups, status, word, match, pluperfect, host=None) -> list[FoundMeeting]:
+    def _make(self, groups, status, word, match, pluperfect, host=None, past_verb=None) -> list[FoundMeeting]:
+        if past_verb is None:
+            folded = fold_key(match.group("w"))
+            past_verb = bool(self.verbs_held.fullmatch(folded)) and not folded.startswith(("س", "ي", "ت"))
         out = []
         for group in groups:
             people = list(dict.fromkeys(a for a in group if a.kind == "person"))
@@ -245,7 +258,7 @@ class MeetingFinder:
                 continue
             sentence = self.ctx.sentences.at(match.start())
             out.append(FoundMeeting(people, status, word, [(sentence.start, sentence.end)], host=host,
-                                    pluperfect=pluperfect, anchor=match.start()))
+                                    pluperfect=pluperfect, past_verb=past_verb, anchor=match.start()))
         return out
 
     # -- where and when ---------------------------------------------------------------------------
@@ -257,7 +270,7 @@ class MeetingFinder:
         date = self._date_in(start, end, meeting.anchor) or self._date_in(sentence.start, sentence.end, meeting.anchor)
         if date:
             meeting.date, meeting.date_span = date.value, (date.start, date.end)
-            if date.tense == "future":
+            if date.tense == "future" and not meeting.past_verb:
                 meeting.status = "planned"
 
     def _date_in(self, start: int, end: int, anchor: int):

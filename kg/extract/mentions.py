@@ -73,6 +73,7 @@ class MentionResolver:
     def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer):
         self.kb = kb
         self.gaz = gazetteer
+        self._group_sizes = {fold_key(w): n for w, n in kb.triggers.get("group_sizes", {}).items()}
 
     # -- entry point -------------------------------------------------------------------------
     def resolve(self, text: str, day: date | None, home: str | None,
@@ -100,7 +101,7 @@ class MentionResolver:
             elif "counterpart" in kinds:
                 consumed = self._counterpart(hits, i, text, day, out)
             elif "group" in kinds:
-                self._group(hit, out)
+                self._group(hits, i, text, out)
             elif "person_context" in kinds:
                 self._context_short(hit, text, day, named, out)
             i += consumed
@@ -433,15 +434,29 @@ class MentionResolver:
                 return key
         return next(iter(held), None)
 
-    def _group(self, hit: Hit, out: Resolved) -> None:
+    def _group(self, hits: list[Hit], i: int, text: str, out: Resolved) -> None:
+        """"الجانبان", "الزعيمان": the last two persons named; "القادة الثلاثة": the last three.
+        Not when names follow ("الرئيسان سعيد وتبون"): those names are the mentions."""
+        hit = hits[i]
+        nxt = hits[i + 1] if i + 1 < len(hits) else None
+        if nxt and nxt.kinds & {"person", "person_short", "person_context"} and _GAP_OK.match(text[hit.end:nxt.start]):
+            return
+        size = 2
+        word = text[hit.start:hit.end]
+        if word in _PLURAL_GROUPS:
+            following = _TOKEN.match(text, hit.end + 1) if hit.end + 1 < len(text) else None
+            size = self._group_sizes.get(following.group() if following else "", 0)
+            if not size:
+                return
         people: list[Actor] = []
         for mention in reversed(out.mentions):
             if mention.kind == "person" and mention.actor and mention.actor not in people:
                 people.append(mention.actor)
-            if len(people) == 2:
+            if len(people) == size:
                 break
-        if len(people) == 2:
-            out.mentions.append(Mention(hit.start, hit.end, "group", tuple(reversed(people)), via="group"))
+        if len(people) == size:
+            end = hit.end if size == 2 else following.end()
+            out.mentions.append(Mention(hit.start, end, "group", tuple(reversed(people)), via="group"))
 
     def _pronouns(self, text: str, out: Resolved) -> None:
         """سموه، جلالته: the last person named before, whose honorific it echoes."""
@@ -480,6 +495,7 @@ class MentionResolver:
 _TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السفير", "الشيخ", "الأمير", "الملك", "الدكتور", "السيد", "المستشار", "الأستاذ")}
 
 
+_PLURAL_GROUPS = {fold_key(w) for w in ("القادة", "الزعماء", "الرؤساء", "الوزراء")}
 _PRECEDING_TITLE = re.compile(r"(?:السفير|السفيره|الوزير|الوزيره|السيد|السيده|الدكتور|الرييس|المبعوث)\s+$")
 _ADJECTIVE_TITLES = {fold_key(w) for w in ("الرئيس", "الرئيسة", "الرئيسي", "الرئيسية")}
 _VERBS_WITH_AL = {fold_key(w) for w in ("التقى", "التقت", "التقيا", "التقوا", "الحق", "التزم")}

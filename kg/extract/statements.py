@@ -17,6 +17,7 @@ from kg.extract.normalize import fold_key
 from kg.model import Actor
 
 _MAX_CONTENT = 700
+_THAT = re.compile(r"(?<![\u0621-\u064a])(?:ب?ان|ب?انه)(?![\u0621-\u064a])\s*")
 _RELATIVE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي)\s*$")
 _APPOSITION = re.compile(r"^\s*،[^،.\n]{3,90}،")
 _NOUN_CONTEXT = re.compile(r"(?<![\u0621-\u064a])(?:علي|الي|من|عن|في|حول|بعد|قبل|مع|ضد)\s+$")
@@ -50,7 +51,7 @@ class StatementFinder:
         self.continuation = {fold_key(w) for w in r["continuation"] + ["بالقول"]}
         self.media = word_regex(r["media_subjects"], "و|ف|ال")
         self.bodies = word_regex(r["body_subjects"], "و|ف")
-        self.any_predicate = word_regex(r["verbs"] + r["participles"], "و|ف")
+        self.any_predicate = word_regex(r["verbs"] + r["participles"] + r["dual_verbs"] + r["agreement_verbs"], "و|ف")
 
     def find(self) -> list[FoundStatement]:
         ctx = self.ctx
@@ -258,14 +259,20 @@ class StatementFinder:
         return (start, end) if end > start else None
 
     def _is_relay(self, content: tuple[int, int]) -> bool:
-        """"صرح المتحدث بأن الوزير أكد ...": the inner verb carries the statement."""
+        """"صرح المتحدث بأن الوزير أكد ...", "ذكر بيان أن الجانبين اتفقا": the inner verb carries
+        the statement, so the outer one is not a statement of its own."""
         start, end = content
-        for m in self.ctx.resolved.mentions:
-            if start <= m.start <= start + 3 and m.kind == "person":
-                nxt = self.any_predicate.match(self.ctx.text, m.end + 1) or self.any_predicate.match(self.ctx.text, m.end)
-                return bool(nxt)
-            if m.start > start + 3:
-                break
+        text = self.ctx.text
+        window_end = min(end, start + 140)
+        for opener in [None, *_THAT.finditer(text, start, window_end)]:
+            at = start if opener is None else opener.end()
+            for m in self.ctx.resolved.mentions:
+                if m.start > at + 3:
+                    break
+                if at <= m.start <= at + 3 and m.kind in ("person", "group"):
+                    gap = text[m.end:m.end + 3]
+                    if self.any_predicate.match(text, m.end + 1) or self.any_predicate.match(text, m.end) or gap.startswith(" قد"):
+                        return True
         return False
 
 
