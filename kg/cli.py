@@ -67,56 +67,89 @@ def ingest(
     published: Optional[str] = typer.Option(None, "--published", help="Publication date for all articles (YYYY-MM-DD)."),
     source: Optional[str] = typer.Option(None, "--source", help="Source name for all articles."),
     force: bool = typer.Option(False, "--force", help="Re-extract articles even when their text is unchanged."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Extraction processes. Default: the usable cores."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="One line per article instead of a progress line every few seconds."),
     store: Optional[str] = StoreOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Read articles, extract meetings and statements, and store them (one named graph per article).
+    """Read articles, extract meetings and statements in parallel, and store them (one named graph per article).
 
-    Re-ingesting an article replaces its graph; unchanged articles are skipped.
+    Streams any number of articles in constant memory. Re-ingesting an article replaces its graph;
+    unchanged articles are skipped, so an interrupted run is resumed by running it again.
 
-    Example:  kg ingest seeds/ --metadata seeds/metadata.json
+    Examples:  kg ingest seeds/ --metadata seeds/metadata.json    kg ingest corpus.jsonl -j 4
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    import time
 
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    from kg.bulk import estimate_total
     from kg.ingest import ingest as run_ingest
 
+    published_day = _date(published, "--published")
     graph_store = _open(store)
-    interactive = sys.stderr.isatty() and not as_json
+    interactive = err.is_terminal and not as_json and not verbose
+    total = estimate_total(paths) if not as_json else None
     progress = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-                        TimeElapsedColumn(), console=err, disable=not interactive)
-    seen = 0
+                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err,
+                        disable=not interactive)
+    state = {"seen": 0, "started": time.monotonic(), "logged": time.monotonic()}
 
-    def on_article(item, extraction) -> None:
-        nonlocal seen
-        seen += 1
+    def on_outcome(outcome) -> None:
+        state["seen"] += 1
+        item = outcome.item
         if isinstance(item, SourceProblem):
             _report_problem(item)
-        elif not interactive and not as_json:
-            found = f"{len(extraction.meetings)} meetings, {len(extraction.statements)} statements" if extraction else "unchanged, skipped"
+        elif outcome.status == "failed" or as_json:
+            pass  # failures are in the report's problems, printed at the end
+        elif verbose:
+            found = (f"{outcome.meetings} meetings, {outcome.statements} statements" if outcome.status == "ingested"
+                     else "unchanged, skipped")
             err.print(f"{item.id}: {found}")
+        now = time.monotonic()
+        rate = state["seen"] / max(now - state["started"], 1e-9)
         if interactive:
-            elapsed = progress.tasks[0].elapsed or 1e-9
-            progress.update(task, advance=1, rate=f"{seen / elapsed:.0f} articles/s")
+            progress.update(task, advance=1, rate=f"{rate:.0f} articles/s")
+        elif not as_json and not verbose and now - state["logged"] >= 5:
+            state["logged"] = now
+            eta = f", ETA {(total - state['seen']) / rate:.0f} s" if total and rate else ""
+            err.print(f"ingest: {state['seen']}" + (f"/{total}" if total else "") + f" articles, {rate:.0f} articles/s{eta}")
 
     try:
         with progress:
-            task = progress.add_task("ingest", total=None, rate="")
-            report = run_ingest(graph_store, paths, metadata=metadata, published=_date(published, "--published"),
-                                source=source, force=force, on_article=on_article)
+            task = progress.add_task("ingest", total=total, rate="")
+            report = run_ingest(graph_store, paths, metadata=metadata, published=published_day, source=source,
+                                force=force, workers=workers, on_outcome=on_outcome)
     except ValueError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted:[/yellow] every batch written so far is complete; run the same command again to resume.")
+        raise typer.Exit(130)
+    except ConnectionError as error:  # a remote store that stopped answering mid-run
+        err.print(f"[red]error:[/red] {error}")
+        err.print("Every batch written so far is complete; run the same command again to resume.")
+        raise typer.Exit(2)
     finally:
         graph_store.close()
+    for problem in report.problems:
+        if problem.severity == "error" and problem.reason.startswith("not ingested"):
+            _report_problem(problem)
     summary = {"ingested": report.ingested, "unchanged": report.skipped_unchanged, "meetings": report.meetings,
                "statements": report.statements, "quads": report.quads, "failed": report.failed,
+               "recovered": report.recovered, "seconds": round(report.seconds, 3),
                "problems": [{"where": p.where, "reason": p.reason, "severity": p.severity} for p in report.problems],
                "store": graph_store.location}
     if as_json:
         out.print_json(json.dumps(summary, ensure_ascii=False))
     else:
+        if report.recovered:
+            err.print(f"dropped {report.recovered} incomplete article graphs left by an interrupted run")
+        rate = (report.ingested + report.skipped_unchanged) / max(report.seconds, 1e-9)
         err.print(f"{report.ingested} articles ingested ({report.meetings} meetings, {report.statements} statements, "
-                  f"{report.quads} quads), {report.skipped_unchanged} unchanged, {report.failed} failed -> {graph_store.location}")
+                  f"{report.quads} quads), {report.skipped_unchanged} unchanged, {report.failed} failed "
+                  f"in {report.seconds:.1f} s ({rate:.0f} articles/s) -> {graph_store.location}")
     raise typer.Exit(1 if report.failed else 0)
 
 

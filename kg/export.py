@@ -47,11 +47,8 @@ def export(store, sink: BinaryIO, fmt: str = "turtle", article_id: str | None = 
         kwargs = {"prefixes": rdf.PREFIXES} if target == ox.RdfFormat.TRIG else {}
         store.raw.dump(sink, target, **kwargs)
     else:
-        result = store.query(_MERGED)
-        if target == ox.RdfFormat.TURTLE:
-            result.serialize(sink, target, prefixes=rdf.PREFIXES)
-        else:
-            result.serialize(sink, target)
+        kwargs = {"prefixes": rdf.PREFIXES} if target == ox.RdfFormat.TURTLE else {}
+        ox.serialize(store.query(_MERGED), sink, target, **kwargs)
 
 
 def _dump_graph_as_dataset(store, sink: BinaryIO, target: ox.RdfFormat, graph: ox.NamedNode) -> None:

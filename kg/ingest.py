@@ -1,43 +1,32 @@
-"""The pipeline end to end: sources -> extract -> RDF -> store, one article at a time.
+"""The pipeline end to end: sources -> extract -> RDF -> store.
 
-Each article is written as one atomic replacement of its named graph, so an interrupted
-run never leaves half an article and a rerun skips what is already stored (by content
-hash). Bad input is reported and counted, never silently dropped.
+The engine (parallel extraction, batched crash-safe writes, resumption) is `kg.bulk`;
+this module keeps the pieces every front end shares: the knowledge base in the default
+graph with a version marker, the ingest entry point, and extraction without a store.
+Bad input is reported and counted, never silently dropped.
 """
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import rdf
+from kg.bulk import IngestReport, Outcome, run
 from kg.extract import Extractor
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase
-from kg.model import Article, Extraction
+from kg.model import Extraction
 from kg.sources import SourceProblem, read_articles
 from kg.store import GraphStore
+
+__all__ = ["IngestReport", "Outcome", "ensure_knowledge", "extract_all", "ingest", "knowledge_version", "stored_hash"]
 
 KGO = "https://w3id.org/kg-meetings/ontology#"
 _VERSION_NODE = ox.NamedNode("https://w3id.org/kg-meetings/id/knowledge")
 _VERSION_PRED = ox.NamedNode(KGO + "knowledgeVersion")
-
-
-@dataclass
-class IngestReport:
-    ingested: int = 0
-    skipped_unchanged: int = 0
-    meetings: int = 0
-    statements: int = 0
-    quads: int = 0
-    problems: list[SourceProblem] = field(default_factory=list)
-
-    @property
-    def failed(self) -> int:
-        return sum(1 for p in self.problems if p.severity == "error")
 
 
 def knowledge_version() -> str:
@@ -71,39 +60,11 @@ def stored_hash(store: GraphStore, article_id: str) -> str | None:
 
 def ingest(store: GraphStore, paths: Iterable[str], *, metadata: Path | None = None, published: date | None = None,
            source: str | None = None, extractor: Extractor | None = None, force: bool = False,
-           on_article: Callable[[Article | SourceProblem, Extraction | None], None] | None = None) -> IngestReport:
-    extractor = extractor or Extractor()
-    ensure_knowledge(store, extractor.kb)
-    report = IngestReport()
-    for item in read_articles(paths, metadata=metadata, published=published, source=source):
-        if isinstance(item, SourceProblem):
-            report.problems.append(item)
-            if on_article:
-                on_article(item, None)
-            continue
-        if not force and stored_hash(store, item.id) == item.content_hash:
-            report.skipped_unchanged += 1
-            if on_article:
-                on_article(item, None)
-            continue
-        try:
-            extraction = extractor.extract(item)
-            quads = rdf.extraction_quads(extraction)
-            store.replace_graph(rdf.graph_iri(item.id), quads)
-        except Exception as error:  # one bad article never stops the batch
-            report.problems.append(SourceProblem(item.id, f"not ingested: {type(error).__name__}: {error}"))
-            if on_article:
-                on_article(item, None)
-            continue
-        report.ingested += 1
-        report.meetings += len(extraction.meetings)
-        report.statements += len(extraction.statements)
-        report.quads += len(quads)
-        for warning in extraction.warnings:
-            report.problems.append(SourceProblem(item.id, warning, severity="warning"))
-        if on_article:
-            on_article(item, extraction)
-    return report
+           workers: int | None = None, on_outcome: Callable[[Outcome], None] | None = None) -> IngestReport:
+    """Store every article `paths` hold, skipping those stored with the same text (unless
+    `force`); `workers` processes extract in parallel (default: the usable cores)."""
+    return run(store, paths, metadata=metadata, published=published, source=source, force=force,
+               workers=workers, extractor=extractor, on_outcome=on_outcome)
 
 
 def extract_all(paths: Iterable[str], *, metadata: Path | None = None, published: date | None = None,

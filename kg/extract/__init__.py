@@ -105,16 +105,21 @@ class Extractor:
 
 
 def _headline_end(text: str) -> int:
-    """End of the headline zone: the first line, plus the next when the first is a site label."""
+    """End of the headline zone: the first line, plus the next when the first is only a site
+    label ("Site icon صحيفة الوطن") and the next reads as a headline (no closing full stop)."""
     lines = text.split("\n")
     pos = 0
     taken = 0
     for line in lines:
+        stripped = line.strip()
+        if taken == 1 and (not stripped or stripped.endswith((".", ":")) or len(stripped.split()) > 40):
+            if stripped:
+                break
         pos += len(line) + 1
-        if not line.strip():
+        if not stripped:
             continue
         taken += 1
-        if taken >= 2 or len(line.split()) >= 6:
+        if taken >= 2 or len(stripped.split()) >= 6:
             break
     return min(pos, len(text))
 
