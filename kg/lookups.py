@@ -106,6 +106,11 @@ def _index(kb: KnowledgeBase) -> tuple[_Entry, ...]:
     return tuple(entries)
 
 
+def known_actors(kb: KnowledgeBase | None = None) -> list[ActorMatch]:
+    """Every person, country and body of the knowledge base."""
+    return [entry.match for entry in _index(kb or default())]
+
+
 def _local_entries(local: Iterable[ActorMatch]) -> list[_Entry]:
     """One entry per local actor, whatever number of spellings the articles gave it."""
     names: dict[str, list[str]] = {}

@@ -20,7 +20,7 @@ from datetime import date
 from kg import queries
 from kg.extract.normalize import fold_key
 from kg.knowledge import KnowledgeBase, default
-from kg.lookups import ActorMatch, _index, find_actors, normalise_query, resolve_actor
+from kg.lookups import ActorMatch, find_actors, known_actors, normalise_query, resolve_actor
 from kg.store import GraphStore
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -92,7 +92,7 @@ class Directory:
 
 
 def _kb_by_iri(kb: KnowledgeBase) -> dict[str, ActorMatch]:
-    return {entry.match.iri: entry.match for entry in _index(kb)}
+    return {match.iri: match for match in known_actors(kb)}
 
 
 def directory(store: GraphStore, kb: KnowledgeBase | None = None) -> Directory:
@@ -476,12 +476,12 @@ def network(store: GraphStore, centre: ActorMatch | None = None, depth: int = 1,
                     reach[neighbour] = reach[node] + 1
                     queue.append(neighbour)
         found = [e for e in found if e.a.iri in reach and e.b.iri in reach]
-    nodes: dict[str, ActorMatch] = {}
+    nodes = {end.iri: end for edge in found for end in (edge.a, edge.b)}
     weights: dict[str, int] = defaultdict(int)
-    for edge in found:
-        for end in (edge.a, edge.b):
-            nodes[end.iri] = end
-            weights[end.iri] += edge.meetings
+    for meeting in meetings(store, since=since, until=until, status="held", known=known):
+        for participant in meeting.participants:
+            if participant.iri in nodes:
+                weights[participant.iri] += 1
     if centre is not None:
         nodes.setdefault(centre.iri, centre)
     return Network(nodes, dict(weights), found, centre)

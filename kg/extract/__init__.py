@@ -21,6 +21,7 @@ from kg.extract.mentions import MentionResolver
 from kg.extract.normalize import fold, fold_key
 from kg.extract.sentences import Sentences
 from kg.extract.statements import FoundStatement, StatementFinder
+from kg.extract.triggers import TriggerIndex
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, default
 from kg.model import Actor, Article, Extraction, Meeting, Span, Statement
 
@@ -34,6 +35,7 @@ class Extractor:
         self.kb = kb or default()
         self.gazetteer = Gazetteer(self.kb)
         self.resolver = MentionResolver(self.kb, self.gazetteer)
+        self.trigger_index = TriggerIndex(self.kb)
         agencies = json.loads((KNOWLEDGE_DIR / "agencies.json").read_text(encoding="utf-8"))["agencies"]
         self._agencies = {fold_key(name): code for name, code in agencies.items()}
 
@@ -50,7 +52,7 @@ class Extractor:
         home = self._home_state(text, headline_end)
         resolved = self.resolver.resolve(text, day, home, original=lambda s, e: article.text[slice(*folded.span(s, e))])
         dates = find_dates(text, day)
-        ctx = ArticleContext(self.kb, folded, day, home, resolved, dates, headline_end)
+        ctx = ArticleContext(self.kb, folded, day, home, resolved, dates, headline_end, self.trigger_index.find(text))
         ctx.clause_cuts = self._clause_cuts(text, ctx)
         meeting_finder = MeetingFinder(ctx)
         found_meetings = meeting_finder.find()
@@ -80,9 +82,8 @@ class Extractor:
 
     def _clause_cuts(self, text: str, ctx: ArticleContext) -> list[int]:
         cuts = {m.start() for m in _CLAUSE_BREAKS.finditer(text)}
-        # each reporting predicate after the first in a sentence starts a clause ("... موضحا أن ...")
-        participles = StatementFinder(ctx).participles
-        cuts |= {m.start() for m in participles.finditer(text)}
+        # each participle starts a clause of its own ("... موضحا أن ...")
+        cuts |= {h.begin for h in ctx.triggers.of("participle")}
         return sorted(cuts)
 
     # -- folded offsets -> model objects --------------------------------------------------------------

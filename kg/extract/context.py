@@ -6,11 +6,12 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from kg.extract.mentions import Mention, Resolved
 from kg.extract.normalize import Folded, fold_key
 from kg.extract.sentences import Sentences
+from kg.extract.triggers import Triggers
 from kg.knowledge import KnowledgeBase
 
 _OPEN_QUOTES = "“«\""
@@ -19,7 +20,12 @@ _CLOSE_FOR = {"“": "”", "«": "»", '"': '"'}
 
 def word_regex(words: list[str], proclitics: str = "", suffixes: str = "", *, suffix_required: bool = False) -> re.Pattern:
     """Whole-word matcher over folded text for a word list, longest first; the word is group
-    "w" and an attached pronoun group "s"."""
+    "w" and an attached pronoun group "s". Compiled once per word list."""
+    return _compiled_word_regex(tuple(words), proclitics, suffixes, suffix_required)
+
+
+@lru_cache(maxsize=512)
+def _compiled_word_regex(words: tuple[str, ...], proclitics: str, suffixes: str, suffix_required: bool) -> re.Pattern:
     forms = sorted({fold_key(w) for w in words if w}, key=len, reverse=True)
     body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
     pre = f"(?:{proclitics})?" if proclitics else ""
@@ -36,6 +42,7 @@ class ArticleContext:
     resolved: Resolved
     dates: list  # kg.extract.dates.DateMention over folded text
     headline_end: int  # statements and meetings in the headline zone are not extracted
+    triggers: "Triggers" = None  # trigger words found in the folded text
     clause_cuts: list[int] = field(default_factory=list)  # sorted folded offsets where clauses break
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.extract.context import ArticleContext, word_regex
+from kg.extract.context import ArticleContext
 from kg.extract.mentions import Mention
 from kg.extract.normalize import fold_key
 from kg.model import Actor
@@ -23,9 +23,6 @@ _ADJECTIVES = {fold_key(w) for w in (
     "اجراه", "جرت", "جرى", "اليوم", "امس", "في", "الذي", "التي", "عقدت", "عقداها", "اجرياها",
 )}
 _ATTACH_WORDS = re.compile(r"^\s*(?:مع|بين|ضم|ضمت|جمع|جمعت|بمشاركه|بحضور|حضره|حضرها|شارك فيه|شارك فيها)\b")
-_SUPPORT_VERBS = word_regex(["عقد", "عقدت", "عقدا", "أجرى", "أجرت", "أجريا", "جرى", "جرت", "أجراها", "عقدها",
-                             "أجراه", "عقده", "شارك", "شاركت", "حضر", "حضرت", "ترأس", "ترأست", "أقام", "أقامت",
-                             "استضاف", "استضافت", "احتضن", "احتضنت", "رأس", "ترأسا"], "و|ف")
 _POSSESSIVE = re.compile(r"(?:هما|هم|ها|ه)$")
 _THEN = re.compile(r"(?<![\u0621-\u064a])ثم(?![\u0621-\u064a])")
 _PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
@@ -58,30 +55,20 @@ class MeetingFinder:
     def __init__(self, ctx: ArticleContext):
         self.ctx = ctx
         t = ctx.kb.triggers["meeting"]
-        self.verbs_held = word_regex(t["strong_verbs"] + ["بحث", "بحثت", "تباحث", "تباحثا", "بحثا"], "و|ف")
         self.verbs_planned = {fold_key(v) for v in t["verbs_planned"]}
-        nouns = t["strong_nouns"] + ["مراسم استقبال", "لقاءين"]
-        proclitics = "و|ف|ب|ل|وب|ول|فب|وال|بال|لل|ال"
-        self.nouns = word_regex(nouns, proclitics, "هما|هم|ها|ه")
-        # a pronoun turns final hamza into hamza on ya: لقاء -> لقائه (folded لقايه)
-        self.hamza_nouns = word_regex([n[:-1] + "ئ" for n in nouns if n.endswith("اء")], proclitics, "هما|هم|ها|ه",
-                                      suffix_required=True)
-        self.planned = word_regex(ctx.kb.triggers["planned_markers"], "و|ف")
-        self.remote = word_regex(ctx.kb.triggers["remote_markers"], "و|ف|ب|ل|بال|وال|لل")
-        self.reporting_cut = word_regex(ctx.kb.triggers["reporting"]["participles"], "و|ف")
+        self.held_verbs = {fold_key(v) for v in t["strong_verbs"]}
 
     def find(self) -> list[FoundMeeting]:
         found: list[FoundMeeting] = []
         text = self.ctx.text
-        for match in self.verbs_held.finditer(text):
+        for match in self.ctx.triggers.of("meeting_verb"):
             if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
                 continue
             found += self._from_verb(match)
-        for regex in (self.nouns, self.hamza_nouns):
-            for match in regex.finditer(text):
-                if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
-                    continue
-                found += self._from_noun(match)
+        for match in self.ctx.triggers.of("meeting_noun"):
+            if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
+                continue
+            found += self._from_noun(match)
         for meeting in found:
             self._place_and_date(meeting)
         return _merge(found)
@@ -91,14 +78,14 @@ class MeetingFinder:
         return self.ctx.clause(pos)
 
     def _is_remote(self, start: int, end: int) -> bool:
-        return bool(self.remote.search(self.ctx.text, start, end))
+        return self.ctx.triggers.any_within("remote", start, end)
 
     def _status(self, word: str, clause_start: int, trigger_start: int, clause_end: int) -> str:
         """Planned: a future verb (سيلتقي) or a marker just before the trigger (من المقرر أن يلتقي);
         a future date, if it is the meeting's date, is applied later."""
         if word.startswith("س") and fold_key(word) in self.verbs_planned:
             return "planned"
-        if self.planned.search(self.ctx.text, max(clause_start, trigger_start - 40), trigger_start + 2):
+        if self.ctx.triggers.any_within("planned", max(clause_start, trigger_start - 40), trigger_start + 2):
             return "planned"
         return "held"
 
@@ -185,8 +172,9 @@ class MeetingFinder:
             return make(owner + objects)
         # "عقد X و Y جلسة مباحثات" / "أجرى X محادثات مع Y": a support verb before the noun binds
         # the persons between them; "محادثات أجراها X مع Y" after it, the persons that follow.
-        verb_before = [v for v in _SUPPORT_VERBS.finditer(ctx.text, start, match.start())]
-        verb_after = _SUPPORT_VERBS.search(ctx.text, noun_end, min(end, noun_end + 25))
+        verb_before = ctx.triggers.within("support_verb", start, match.start())
+        following = ctx.triggers.within("support_verb", noun_end, min(end, noun_end + 25))
+        verb_after = following[0] if following else None
         if verb_before:
             subjects = [m for m in before if m.start >= verb_before[-1].end()]
             if not subjects:  # "وكان الصفدي قد استضاف ... اجتماعا ضم ..."
@@ -250,7 +238,7 @@ class MeetingFinder:
     def _make(self, groups, status, word, match, pluperfect, host=None, past_verb=None) -> list[FoundMeeting]:
         if past_verb is None:
             folded = fold_key(match.group("w"))
-            past_verb = bool(self.verbs_held.fullmatch(folded)) and not folded.startswith(("س", "ي", "ت"))
+            past_verb = folded in self.held_verbs and not folded.startswith(("س", "ي", "ت"))
         out = []
         for group in groups:
             people = list(dict.fromkeys(a for a in group if a.kind == "person"))

@@ -43,6 +43,7 @@ _NAME_STOP = {fold_key(w) for w in (
 )}
 _TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته")}
+_PRONOUN_HONORIFIC_RE = re.compile(r"(?<![\u0621-\u064a])[وفبل]?(?P<w>" + "|".join(sorted(_PRONOUN_HONORIFICS)) + r")(?![\u0621-\u064a])")
 _GAP_OK = re.compile(r'^[\s،,"“”«»\'()\-–]*$')
 _QUALIFIER_GAP = re.compile(r'^[\s،,"“”«»]*(?:(?:في|لدي|ل|باسم|الي)\s*)?(?:(?:جمهوريه|دوله|مملكه|سلطنه|اماره|الجمهوريه|المملكه|الدوله)\s+)?$')
 
@@ -462,17 +463,13 @@ class MentionResolver:
 
     def _pronouns(self, text: str, out: Resolved) -> None:
         """سموه، جلالته: the last person named before, whose honorific it echoes."""
-        for match in _TOKEN.finditer(text):
-            word = match.group()
-            core = word[1:] if word[:1] in "وفبل" and fold_key(word[1:]) in _PRONOUN_HONORIFICS else word
-            if fold_key(core) not in _PRONOUN_HONORIFICS:
-                continue
-            before = [m for m in out.mentions if m.kind == "person" and m.actor and m.end <= match.start()]
+        out.mentions.sort(key=lambda m: m.start)
+        named = [m for m in out.mentions if m.kind == "person" and m.actor]
+        for match in _PRONOUN_HONORIFIC_RE.finditer(text):
+            before = [m for m in named if m.end <= match.start()]
             if before:
-                # the sentence subject is usually the first person of the previous mention run
-                out.mentions.append(Mention(match.start() + (len(word) - len(core)), match.end(), "person",
-                                            (before[-1].actor,), via="pronoun"))
-                out.mentions.sort(key=lambda m: m.start)
+                out.mentions.append(Mention(match.start("w"), match.end(), "person", (before[-1].actor,), via="pronoun"))
+        out.mentions.sort(key=lambda m: m.start)
 
     def _local_short_names(self, text: str, out: Resolved) -> None:
         """Later mentions of a local actor by surname ("السفير الصقعبي")."""

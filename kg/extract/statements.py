@@ -44,10 +44,6 @@ class StatementFinder:
     def __init__(self, ctx: ArticleContext):
         self.ctx = ctx
         r = ctx.kb.triggers["reporting"]
-        self.past = word_regex(r["verbs"] + r["present_verbs"] + ["بالقول"], "و|ف")
-        self.participles = word_regex(r["participles"], "و|ف")
-        self.agreement = word_regex(r["agreement_verbs"], "و|ف")
-        self.dual = word_regex(r["dual_verbs"], "و|ف")
         self.continuation = {fold_key(w) for w in r["continuation"] + ["بالقول"]}
         self.media = word_regex(r["media_subjects"], "و|ف|ال")
         self.bodies = word_regex(r["body_subjects"], "و|ف")
@@ -57,9 +53,9 @@ class StatementFinder:
         ctx = self.ctx
         text = ctx.text
         matches: list[tuple[int, int, str, str]] = []
-        for kind, regex in (("agreement", self.agreement), ("dual", self.dual), ("participle", self.participles), ("verb", self.past)):
-            for m in regex.finditer(text):
-                matches.append((m.start(), m.end(), m.group("w"), kind))
+        for kind in ("agreement", "dual", "participle", "verb"):
+            for hit in ctx.triggers.of(kind):
+                matches.append((hit.begin, hit.finish, hit.core, kind))
         # one predicate per position, the most specific reading first
         seen: dict[int, tuple[int, int, str, str]] = {}
         for item in matches:
