@@ -15,6 +15,7 @@ from kg.extract.triggers import Triggers
 from kg.knowledge import KnowledgeBase
 
 _OPEN_QUOTES = "“«\""
+_QUOTE_OPEN = re.compile('[“«"]')
 _CLOSE_FOR = {"“": "”", "«": "»", '"': '"'}
 
 
@@ -58,23 +59,28 @@ class ArticleContext:
         """Quoted stretches (an unclosed quote runs to the end of its paragraph)."""
         spans = []
         text = self.text
-        i = 0
-        while i < len(text):
-            ch = text[i]
-            if ch in _OPEN_QUOTES:
-                close = _CLOSE_FOR[ch]
-                para_end = text.find("\n", i)
-                para_end = len(text) if para_end < 0 else para_end
-                j = text.find(close, i + 1, para_end)
-                end = para_end if j < 0 else j + 1
-                spans.append((i, end))
-                i = end
-                continue
-            i += 1
+        pos = 0
+        while True:
+            match = _QUOTE_OPEN.search(text, pos)
+            if not match:
+                break
+            i = match.start()
+            close = _CLOSE_FOR[match.group()]
+            para_end = text.find("\n", i)
+            para_end = len(text) if para_end < 0 else para_end
+            j = text.find(close, i + 1, para_end)
+            end = para_end if j < 0 else j + 1
+            spans.append((i, end))
+            pos = end
         return spans
 
+    @cached_property
+    def _quote_starts(self) -> list[int]:
+        return [a for a, _ in self.quotes]
+
     def in_quote(self, pos: int) -> bool:
-        return any(a < pos < b for a, b in self.quotes)
+        k = bisect_left(self._quote_starts, pos) - 1
+        return k >= 0 and self.quotes[k][0] < pos < self.quotes[k][1]
 
     def quote_starting_at(self, pos: int) -> tuple[int, int] | None:
         for a, b in self.quotes:

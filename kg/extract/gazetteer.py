@@ -121,10 +121,18 @@ class Gazetteer:
 
 def _clitic_before(text: str, start: int) -> str | None:
     """The proclitic letters glued before `start`, "" at a word boundary, None inside a word."""
-    if start == 0 or not is_letter(text[start - 1]):
+    if start == 0 or not text[start - 1].isalnum():
         return ""
-    for clitic in sorted(_PROCLITICS, key=len, reverse=True):
-        begin = start - len(clitic)
-        if begin >= 0 and text[begin:start] == clitic and (begin == 0 or not is_letter(text[begin - 1])):
-            return clitic
+    one = text[start - 1]
+    if one not in _CLITIC_LETTERS:
+        return None
+    if start == 1 or not text[start - 2].isalnum():
+        return one
+    two = text[start - 2:start]
+    if two in _TWO_LETTER_CLITICS and (start == 2 or not text[start - 3].isalnum()):
+        return two
     return None
+
+
+_CLITIC_LETTERS = frozenset("وفبلك")
+_TWO_LETTER_CLITICS = frozenset(c for c in _PROCLITICS if len(c) == 2)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 # One character in, one character out: hamza carriers, alef maqsura, ta marbuta, Persian
 # letters, Arabic-Indic and Persian digits, ASCII case.
@@ -24,6 +25,11 @@ _ONE_TO_ONE = str.maketrans(
         "٫": ".", "٬": ",",
     }
 )
+
+# As a sequence indexed by code point, str.translate avoids a dict lookup per character;
+# characters outside the Basic Multilingual Plane fall through unchanged.
+_TABLE = "".join(chr(_ONE_TO_ONE.get(i, i)) if isinstance(_ONE_TO_ONE.get(i, i), int) else _ONE_TO_ONE[i]
+                 for i in range(0x10000))
 
 # Dropped entirely: harakat, dagger alef, Quranic marks, tatweel, zero-width and bidi controls.
 _DROPPED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -53,7 +59,7 @@ class Folded:
 
 def fold(text: str) -> Folded:
     """Fold `text` for matching; `Folded.span` recovers original offsets."""
-    one_to_one = text.translate(_ONE_TO_ONE)
+    one_to_one = text.translate(_TABLE)
     dropped = [m.start() for m in _DROPPED.finditer(one_to_one)]
     if not dropped:
         return Folded(one_to_one, text, ())
@@ -61,6 +67,7 @@ def fold(text: str) -> Folded:
     return Folded(_DROPPED.sub("", one_to_one), text, cuts)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
     """Folded form of a name or phrase for dictionary keys: also squeezes whitespace."""
     return " ".join(fold(text).text.replace("-", " ").split())
@@ -70,5 +77,5 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 
 
 def is_letter(ch: str) -> bool:
-    """Word characters for boundary checks (Arabic or Latin letters and digits)."""
-    return ch.isalnum() or bool(_ARABIC_LETTER.match(ch))
+    """Word characters for boundary checks (Arabic letters are Unicode letters: isalnum is enough)."""
+    return ch.isalnum()
