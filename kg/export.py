@@ -39,11 +39,15 @@ def export(store, sink: BinaryIO, fmt: str = "turtle", article_id: str | None = 
             raise ValueError(f"no article {article_id!r} in the store (see `kg query articles`)")
         if target.supports_datasets:
             _dump_graph_as_dataset(store, sink, target, graph)
+        elif not hasattr(store, "raw"):  # a remote store: its Graph Store endpoint
+            _copy(store.dump(target, graph), sink)
         else:
             kwargs = {"prefixes": rdf.PREFIXES} if target == ox.RdfFormat.TURTLE else {}
             store.raw.dump(sink, target, from_graph=graph, **kwargs)
         return
-    if target.supports_datasets:
+    if target.supports_datasets and not hasattr(store, "raw"):
+        _copy(store.dump(target), sink)
+    elif target.supports_datasets:
         kwargs = {"prefixes": rdf.PREFIXES} if target == ox.RdfFormat.TRIG else {}
         store.raw.dump(sink, target, **kwargs)
     else:
@@ -51,7 +55,15 @@ def export(store, sink: BinaryIO, fmt: str = "turtle", article_id: str | None = 
         ox.serialize(store.query(_MERGED), sink, target, **kwargs)
 
 
+def _copy(chunks, sink: BinaryIO) -> None:
+    for chunk in chunks:
+        sink.write(chunk)
+
+
 def _dump_graph_as_dataset(store, sink: BinaryIO, target: ox.RdfFormat, graph: ox.NamedNode) -> None:
-    quads = store.raw.quads_for_pattern(None, None, None, graph)
+    if hasattr(store, "raw"):
+        quads = store.raw.quads_for_pattern(None, None, None, graph)
+    else:
+        quads = store.graph_quads(graph)
     kwargs = {"prefixes": rdf.PREFIXES} if target == ox.RdfFormat.TRIG else {}
     ox.serialize(quads, sink, target, **kwargs)

@@ -108,7 +108,7 @@ class MentionResolver:
             elif "person_context" in kinds:
                 self._context_short(hit, text, day, named, out)
             i += consumed
-        self._pronouns(text, out)
+        self._pronouns(text, out, day)
         self._local_short_names(text, out)
         out.mentions.sort(key=lambda m: m.start)
         return out
@@ -291,6 +291,11 @@ class MentionResolver:
         if person is not None:
             out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),),
                                         role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None, via=via))
+        else:
+            local = self._local_coreference([self.kb.roles[r].key for r in roles], quals[0] if quals else None, out)
+            if local is not None:
+                out.mentions.append(Mention(start, end, "person", (local,), role=self.kb.roles[roles[-1]].key,
+                                            of=quals[0] if quals else None, via="local"))
         return max(1, chain_end - i)
 
     def _appositive(self, actor: Actor, roles: list[str], quals: list[str], day: date | None) -> bool:
@@ -363,6 +368,14 @@ class MentionResolver:
                 return person
         if home and not any(r.needs_qualifier for r in keys):
             return self._holder(roles, [home], day)
+        return None
+
+    @staticmethod
+    def _local_coreference(roles: list[str], of: str | None, out: Resolved) -> Actor | None:
+        """"السفير الإيطالي" after "سفير إيطاليا ماركو فيتوريني": a local actor named with that title."""
+        for m in reversed(out.mentions):
+            if m.via == "local" and m.actor and m.role in roles and (of is None or m.of == of):
+                return m.actor
         return None
 
     def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int) -> tuple[str | None, int]:
@@ -461,14 +474,23 @@ class MentionResolver:
             end = hit.end if size == 2 else following.end()
             out.mentions.append(Mention(hit.start, end, "group", tuple(reversed(people)), via="group"))
 
-    def _pronouns(self, text: str, out: Resolved) -> None:
-        """سموه، جلالته: the last person named before, whose honorific it echoes."""
+    def _pronouns(self, text: str, out: Resolved, day: date | None = None) -> None:
+        """سموه، جلالته، فخامته: the last person named with that honorific ("جلالة الملك"), else the
+        last holder of an office that carries it, else the last person named."""
         out.mentions.sort(key=lambda m: m.start)
         named = [m for m in out.mentions if m.kind == "person" and m.actor]
         for match in _PRONOUN_HONORIFIC_RE.finditer(text):
             before = [m for m in named if m.end <= match.start()]
-            if before:
-                out.mentions.append(Mention(match.start("w"), match.end(), "person", (before[-1].actor,), via="pronoun"))
+            if not before:
+                continue
+            honorific = match.group("w")[:-2] if match.group("w").endswith("ته") else match.group("w")[:-1]
+            chosen = next((m for m in reversed(before) if honorific in text[max(0, m.start - 15):m.end]), None)
+            if chosen is None:
+                offices = _HONORIFIC_OFFICES.get(honorific, ())
+                chosen = next((m for m in reversed(before) if m.actor.key in self.kb.persons and any(
+                    o.role in offices for o in self.kb.persons[m.actor.key].offices_on(day))), None)
+            chosen = chosen or before[-1]
+            out.mentions.append(Mention(match.start("w"), match.end(), "person", (chosen.actor,), via="pronoun"))
         out.mentions.sort(key=lambda m: m.start)
 
     def _local_short_names(self, text: str, out: Resolved) -> None:
@@ -494,6 +516,14 @@ class MentionResolver:
 _TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السفير", "الشيخ", "الأمير", "الملك", "الدكتور", "السيد", "المستشار", "الأستاذ")}
 
 
+_HONORIFIC_OFFICES = {
+    "جلاله": ("king", "queen", "sultan"),
+    "فخامه": ("president",),
+    "سمو": ("emir", "crown_prince"),
+    "سياده": ("president",),
+    "دوله": ("prime_minister",),
+    "معالي": ("foreign_minister", "defence_minister", "interior_minister", "secretary_general"),
+}
 _PLURAL_GROUPS = {fold_key(w) for w in ("القادة", "الزعماء", "الرؤساء", "الوزراء")}
 _PRECEDING_TITLE = re.compile(r"(?:السفير|السفيره|الوزير|الوزيره|السيد|السيده|الدكتور|الرييس|المبعوث)\s+$")
 _ADJECTIVE_TITLES = {fold_key(w) for w in ("الرئيس", "الرئيسة", "الرئيسي", "الرئيسية")}
@@ -502,10 +532,11 @@ _VERBS_WITH_AL = {fold_key(w) for w in ("التقى", "التقت", "التقي�
 
 def _after_definite_noun(text: str, start: int) -> bool:
     """The word before `start` is a definite noun ("الجانب العربي"), so what follows is an adjective."""
-    previous = _TOKEN.findall(text[max(0, start - 25):start])
-    if not previous or text[max(0, start - 3):start].strip(" ") in ("،", ",", ".", ":"):
-        return False
-    word = previous[-1]
+    window = text[max(0, start - 25):start]
+    previous = list(_TOKEN.finditer(window))
+    if not previous or window[previous[-1].end():].strip(" "):
+        return False  # punctuation or a line break in between: a new phrase starts here
+    word = previous[-1].group()
     return word.startswith("ال") and word not in _VERBS_WITH_AL and word not in _TITLE_WORDS
 
 

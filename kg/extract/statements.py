@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.context import ArticleContext, word_regex
-from kg.extract.mentions import Mention
+from kg.extract.mentions import Mention, _after_definite_noun
 from kg.extract.normalize import fold_key
 from kg.model import Actor
 
@@ -27,7 +27,7 @@ _LEADING = re.compile(r'[\s،,:]*(?:(?:ب?ان|ب?ان|ب?انه|ب?انها|ب?
 _CONNECTORS = re.compile(r'^[\s،,:]*(?:ب?ان|ب?ان|الي ان|علي ان|الي|علي|عن|ب|في|من|:)?[\s:،,]*')
 _CONTENT_OPENERS = re.compile(r'(?:(?<![\u0621-\u064a])(?:ب?ان|ب?انه|ب?انها|ب?انهم|ب?انهما|ب?ان)(?![\u0621-\u064a])|[“«"]|:)')
 _ADVERBIAL_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|من جانبه|من جانبها|من جهته|من جهتها|ايضا|بالمقابل|في المقابل|بدوره،|اليوم|امس)[\s،,]*)*$")
-_SUBJECT_GAP = re.compile(r"^[\s،,]*(?:(?:اليوم|امس|بدوره|بدورها)[\s،,]*)?$")
+_SUBJECT_GAP = re.compile(r"^[\s،,]*(?:(?:اليوم|امس|بدوره|بدورها|خلاله|خلالها|خلالهما)[\s،,]*)?$")
 _IMPLICIT_NEXT = re.compile(r'^\s*(?:و?ب?ان|ب?ان|الي|علي|عن|ب|:|[“«"]|في|خلال|ان|لـ|ل)', )
 
 
@@ -93,6 +93,8 @@ class StatementFinder:
         text = ctx.text
         sentence = ctx.sentences.at(start)
         ambiguous = fold_key(word) in _AMBIGUOUS
+        if ambiguous and text[start] not in "وف" and _after_definite_noun(text, start):
+            return None  # "الاجتماع الأول بين رئيس ... ورئيس ...": the preposition, not the verb
         if _NOUN_CONTEXT.search(text[max(sentence.start, start - 12):start]):
             return None  # "على رفض", "إلى وصف": a verbal noun after a preposition
         after_text = text[end:end + 40]
@@ -102,6 +104,8 @@ class StatementFinder:
         collective = False
         speakers: list[Actor] = []
         content_from = end
+        if subject and ambiguous and len(subject) > 1:
+            return None  # "بين X و Y" is "between X and Y"
         if subject:
             speakers = _actors(subject)
             content_from = subject[-1].end
