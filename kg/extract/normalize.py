@@ -48,13 +48,14 @@ class Folded:
         return index + bisect_right(self._cuts, index) if self._cuts else index
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original [start, end) covering folded [start, end)."""
+        """Original [start, end) covering folded [start, end), with the marks (harakat) that sit
+        on its last letter."""
         if not self._cuts:
             return start, end
         if end <= start:
             o = self.to_original(start)
             return o, o
-        return self.to_original(start), self.to_original(end - 1) + 1
+        return self.to_original(start), self.to_original(end)
 
 
 def fold(text: str) -> Folded:
