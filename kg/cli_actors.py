@@ -74,6 +74,11 @@ def _table(*columns: str, title: str | None = None) -> Table:
     return table
 
 
+def _clip(text: str | None, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def _print_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -242,7 +247,8 @@ def _print_meetings(found, title: str) -> None:
     table = _table("date", "status", "place", "participants", "evidence", "articles", title=title)
     for m in found:
         table.add_row(_when(m.date, m.reported), m.status, visual(m.place or ""),
-                      visual(", ".join(p.label for p in m.participants)), cell(m.evidence, _text_width() // 2 + 10),
+                      visual(", ".join(p.label for p in m.participants)),
+                      cell(_clip(m.evidence, 240), _text_width() // 2 + 10),
                       "\n".join(m.articles))
     out.print(table)
 

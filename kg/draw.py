@@ -1,10 +1,10 @@
 """Pictures of relationships: the meeting network (SVG, PNG or a self-contained HTML page)
 and an actor's timeline (SVG or PNG).
 
-Matplotlib draws glyphs one by one and knows neither Arabic joining nor right-to-left
-order, so Arabic text is shaped (arabic-reshaper) and put in display order (python-bidi)
-before it is drawn; the DejaVu Sans that matplotlib ships has the Arabic presentation
-forms. The HTML page keeps Arabic as it is: browsers shape and order it themselves.
+Matplotlib before 3.11 draws glyphs one by one and knows neither Arabic joining nor
+right-to-left order, so there Arabic text is shaped (arabic-reshaper) and put in display
+order (python-bidi) before it is drawn; 3.11 lays text out with libraqm and gets the raw
+text. The DejaVu Sans that matplotlib ships has the Arabic letters and presentation forms. The HTML page keeps Arabic as it is: browsers shape and order it themselves.
 """
 from __future__ import annotations
 
@@ -29,13 +29,23 @@ from kg.relations import Event, Network  # noqa: E402
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f]")
 _FONT = ["DejaVu Sans"]
 _PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-            "#9c755f", "#86bcb6", "#d37295", "#a0cbe8"]
+            "#9c755f", "#86bcb6", "#d37295", "#a0cbe8", "#8cd17d", "#b6992d", "#499894", "#fabfd2",
+            "#79706e", "#d4a6c8", "#f1ce63", "#2f4b7c"]
 _OTHER = "#bab0ac"
+_LTR, _FSI, _PDI = "\u200e", "\u2068", "\u2069"  # left-to-right mark, first-strong isolate, pop isolate
+
+
+def _renderer_lays_out_text() -> bool:
+    """Matplotlib 3.11 lays text out with libraqm (shaping and bidi) itself: there, shaping
+    beforehand would reverse Arabic twice and break its joins."""
+    from matplotlib import ft2font
+
+    return bool(getattr(ft2font, "__libraqm_version__", None))
 
 
 def shaped(text: str) -> str:
-    """Arabic joined and in display order for a renderer that does neither."""
-    if not text or not _ARABIC.search(text):
+    """Arabic joined and in display order, unless the renderer does both itself."""
+    if not text or not _ARABIC.search(text) or _renderer_lays_out_text():
         return text
     import arabic_reshaper
     from bidi import get_display
@@ -82,19 +92,21 @@ def layout(net: Network) -> dict[str, tuple[float, float]]:
     placed: list[tuple[dict[str, tuple[float, float]], float]] = []
     for group in groups:
         sub = graph.subgraph(group)
-        radius = 0.55 * math.sqrt(len(group)) if len(group) > 1 else 0.0
+        radius = 0.85 * math.sqrt(len(group)) if len(group) > 1 else 0.0
         if len(group) == 1:
             positions = {group[0]: (0.0, 0.0)}
         elif net.centre is not None and net.centre.iri in group:
-            positions = nx.spring_layout(sub, seed=7, k=1.6 / math.sqrt(len(group)), iterations=200,
+            positions = nx.spring_layout(sub, seed=7, k=2.5 / math.sqrt(len(group)), iterations=300,
                                          pos={net.centre.iri: (0.0, 0.0)}, fixed=[net.centre.iri],
                                          weight=None)
             scale = max(max(abs(x), abs(y)) for x, y in positions.values()) or 1.0
             positions = {n: (x / scale * radius, y / scale * radius) for n, (x, y) in positions.items()}
         else:
-            positions = nx.spring_layout(sub, seed=7, k=1.6 / math.sqrt(len(group)), iterations=200,
+            positions = nx.spring_layout(sub, seed=7, k=2.5 / math.sqrt(len(group)), iterations=300,
                                          scale=radius, weight=None)
-        placed.append(({n: (float(x), float(y)) for n, (x, y) in positions.items()}, max(radius, 0.3)))
+        positions = _spread({n: (float(x), float(y)) for n, (x, y) in positions.items()})
+        extent = max((math.hypot(x, y) for x, y in positions.values()), default=0.0)
+        placed.append((positions, max(extent, 0.3)))
     total = sum((2 * r + 1.2) ** 2 for _, r in placed)
     row_width = max(math.sqrt(total) * 1.3, max((2 * r + 1.2) for _, r in placed) if placed else 1)
     result: dict[str, tuple[float, float]] = {}
@@ -110,6 +122,37 @@ def layout(net: Network) -> dict[str, tuple[float, float]]:
     return result
 
 
+def _spread(positions: dict[str, tuple[float, float]], distance: float = 1.15,
+            rounds: int = 150) -> dict[str, tuple[float, float]]:
+    """Push apart actors closer than `distance`, so that circles and names stay legible where
+    a clique (everyone at one summit) pulls its members into a knot."""
+    nodes = sorted(positions)
+    if len(nodes) < 2 or len(nodes) > 400:
+        return positions
+    xy = {n: list(positions[n]) for n in nodes}
+    for _ in range(rounds):
+        moved = False
+        for i, a in enumerate(nodes):
+            for b in nodes[i + 1:]:
+                dx, dy = xy[b][0] - xy[a][0], xy[b][1] - xy[a][1]
+                gap = math.hypot(dx, dy)
+                if gap >= distance:
+                    continue
+                if gap < 1e-9:
+                    dx, dy, gap = 1e-3 * (i + 1), 1e-3, math.hypot(1e-3 * (i + 1), 1e-3)
+                push = (distance - gap) / 2 / gap
+                xy[a][0] -= dx * push
+                xy[a][1] -= dy * push
+                xy[b][0] += dx * push
+                xy[b][1] += dy * push
+                moved = True
+        if not moved:
+            break
+    cx = sum(x for x, _ in xy.values()) / len(nodes)
+    cy = sum(y for _, y in xy.values()) / len(nodes)
+    return {n: (x - cx, y - cy) for n, (x, y) in xy.items()}
+
+
 # ---------------------------------------------------------------------------
 # Network
 # ---------------------------------------------------------------------------
@@ -122,7 +165,7 @@ def _colours(net: Network, kb: KnowledgeBase) -> tuple[dict[str, str], list[tupl
     colours = {iri: colour_of.get(home, _OTHER) for iri, home in homes.items()}
     legend = [(_polity_name(code, kb), colour_of[code]) for code in ranked]
     if any(c == _OTHER for c in colours.values()):
-        legend.append(("other / not in the knowledge base", _OTHER))
+        legend.append(("elsewhere, or no office known", _OTHER))
     return colours, legend
 
 
@@ -140,10 +183,10 @@ def network(net: Network, output: Path, labels: str = "en", kb: KnowledgeBase | 
     colours, legend = _colours(net, kb)
     xs = [p[0] for p in positions.values()] or [0.0]
     ys = [p[1] for p in positions.values()] or [0.0]
-    width = min(max(8.0, (max(xs) - min(xs) + 2) * 1.25), 30.0)
-    height = min(max(6.0, (max(ys) - min(ys) + 2) * 1.25), 30.0)
-    figure = Figure(figsize=(width, height + 0.8), dpi=100)
-    ax = figure.add_axes((0.01, 0.01, 0.98, 0.92))
+    width = min(max(8.0, (max(xs) - min(xs) + 2) * 0.85), 26.0)
+    height = min(max(6.0, (max(ys) - min(ys) + 2) * 0.85), 26.0)
+    figure = Figure(figsize=(width + 2.6, height + 0.8), dpi=100)
+    ax = figure.add_axes((0.01, 0.01, width / (width + 2.6) - 0.01, 0.92))
     ax.set_axis_off()
     heaviest = max((e.meetings for e in net.edges), default=1)
     for edge in net.edges:
@@ -168,8 +211,8 @@ def network(net: Network, output: Path, labels: str = "en", kb: KnowledgeBase | 
     handles = [Line2D([], [], marker="o", linestyle="", markersize=8, color=colour, label=shaped(name))
                for name, colour in legend]
     if handles:
-        ax.legend(handles=handles, loc="upper right", fontsize=8, frameon=True, title="latest office in",
-                  title_fontsize=8, prop={"family": _FONT, "size": 8})
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+                  title="latest office in", title_fontsize=9, prop={"family": _FONT, "size": 8.5})
     figure.text(0.99, 0.005, "node size: meetings held · link label: meetings together", ha="right", va="bottom",
                 fontsize=7, color="#666666", family=_FONT)
     figure.savefig(output, format=output.suffix.lower().lstrip("."))
@@ -291,7 +334,8 @@ def _timeline_lines(actor: ActorMatch, events: list[Event]) -> list[tuple[str, s
             group = said[(when, text)]
             first = group[0]
             more = f"  (+{len(group) - 1} more)" if len(group) > 1 else ""
-            text = f"{when or '?'}~  {first.verb}: «{_clip(first.content, 70)}»{more}"
+            # Isolate the Arabic so that the line keeps reading left to right from its date.
+            text = f"{_LTR}{when or '?'}~  {_FSI}{first.verb}: «{_clip(first.content, 70)}»{_PDI}{more}"
         result.append((when, kind, text))
     return result
 
@@ -324,14 +368,16 @@ def timeline(actor: ActorMatch, events: list[Event], output: Path) -> None:
     ax.set_ylim(rows + 0.5, -0.8)
     colours = {"meeting": "#4e79a7", "statement": "#f28e2b"}
     ax.plot([1.6, 1.6], [0, rows - 1], color="#999999", linewidth=1.5, zorder=1)
-    for year in range(int(_year(low)), int(_year(high)) + 1):
-        day = _day_number(f"{year}-01-01")
-        if day is not None and low <= day <= high or year == int(_year(low)):
-            y = (max(day, low) - low) / span * (rows - 1) if rows > 1 else 0
-            ax.text(1.45, y, str(year), ha="right", va="center", fontsize=9, color="#555555", family=_FONT)
-            ax.plot([1.52, 1.6], [y, y], color="#999999", linewidth=1, zorder=1)
+    row_of = (lambda d: (d - low) / span * (rows - 1)) if rows > 1 else (lambda d: 0.0)
+    ticks = [(row_of(d), str(year)) for year in range(_year(low), _year(high) + 1)
+             if (d := _day_number(f"{year}-01-01")) is not None and low <= d <= high]
+    if not ticks or ticks[0][0] > 0.8:  # name the first year at the top unless a tick is near
+        ticks.insert(0, (0.0, str(_year(low))))
+    for y, year_label in ticks:
+        ax.text(1.45, y, year_label, ha="right", va="center", fontsize=9, color="#555555", family=_FONT)
+        ax.plot([1.52, 1.6], [y, y], color="#999999", linewidth=1, zorder=1)
     for row, ((when, kind, text), day) in enumerate(zip(lines, days)):
-        y_axis = ((day - low) / span * (rows - 1)) if (day is not None and rows > 1) else row
+        y_axis = row_of(day) if day is not None else row
         ax.scatter([1.6], [y_axis], s=40 if kind == "meeting" else 28, color=colours[kind],
                    marker="o" if kind == "meeting" else "D", zorder=3)
         ax.plot([1.6, 2.1, 2.35], [y_axis, row, row], color=colours[kind], linewidth=0.7, alpha=0.7, zorder=2)

@@ -66,7 +66,7 @@ class AmbiguousActor(LookupError):
 def _latin_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[-'’‘`.,_()\"«»]", " ", stripped).lower().split())
+    return " ".join(re.sub(r"[\W_]", " ", stripped).lower().split())  # punctuation separates words
 
 
 def normalise_query(text: str) -> str:

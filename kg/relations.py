@@ -16,8 +16,10 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from urllib.parse import unquote
 
-from kg import queries
+from kg import queries, rdf
 from kg.extract.normalize import fold_key
 from kg.knowledge import KnowledgeBase, default
 from kg.lookups import ActorMatch, find_actors, known_actors, normalise_query, resolve_actor
@@ -83,6 +85,7 @@ class Directory:
 
     by_iri: dict[str, ActorMatch]
     local: tuple[ActorMatch, ...]  # one per spelling, as lookups want them
+    places: dict[str, tuple[str, str | None]]  # place IRI -> (English or only label, Arabic label)
 
     def actor(self, iri: str, label_en: str | None = None, label_ar: str | None = None) -> ActorMatch:
         known = self.by_iri.get(iri)
@@ -90,19 +93,31 @@ class Directory:
             return known
         return ActorMatch(iri, label_en or label_ar or iri, "person", None, label_ar)
 
+    def place(self, iri: str | None) -> tuple[str | None, str | None]:
+        if not iri:
+            return None, None
+        return self.places.get(iri) or (unquote(iri.rsplit("/", 1)[-1]), None)
 
+
+@lru_cache(maxsize=4)
 def _kb_by_iri(kb: KnowledgeBase) -> dict[str, ActorMatch]:
     return {match.iri: match for match in known_actors(kb)}
 
 
+@lru_cache(maxsize=4)
+def _kb_places(kb: KnowledgeBase) -> dict[str, tuple[str, str | None]]:
+    return {rdf.place_iri(p.id).value: (p.name_en, p.names_ar[0] if p.names_ar else None) for p in kb.places.values()}
+
+
 def directory(store: GraphStore, kb: KnowledgeBase | None = None) -> Directory:
-    by_iri = dict(_kb_by_iri(kb or default()))
+    kb = kb or default()
+    by_iri = dict(_kb_by_iri(kb))
     local = []
     for row in _select(store, "actor-local", {}):
         match = ActorMatch(row["key"], row["label"], "person", None, row["label"])
         local.append(match)
         by_iri.setdefault(row["actor"], match)
-    return Directory(by_iri, tuple(local))
+    return Directory(by_iri, tuple(local), _kb_places(kb))
 
 
 def activity(store: GraphStore, actors: Iterable[ActorMatch]) -> dict[str, int]:
@@ -234,7 +249,8 @@ def counterparts(store: GraphStore, actor: ActorMatch, since: str | None = None,
     params = {"actor": actor.iri, "with": with_.iri if with_ else None, **_dates(since, until)}
     return [Counterpart(known.actor(r["counterpart"], r.get("labelEn"), r.get("labelAr")),
                         int(r.get("meetings", 0)), int(r.get("plannedMeetings", 0)), r.get("first"), r.get("last"),
-                        r.get("firstReported"), r.get("lastReported"), tuple(_split(r.get("places"), " | ")),
+                        r.get("firstReported"), r.get("lastReported"),
+                        tuple(known.place(iri)[0] for iri in _split(r.get("places"), " ")),
                         tuple(_split(r.get("articles"), " | ")))
             for r in _select(store, "relations", params)]
 
@@ -253,9 +269,9 @@ def meetings(store: GraphStore, actor: ActorMatch | None = None, with_: ActorMat
             continue
         participants = sorted((known.actor(iri) for iri in _split(r.get("participants"), " ")),
                               key=lambda m: (actor is None or m.key != actor.key, m.label))
+        place, place_ar = known.place(r.get("place"))
         records.append(MeetingRecord(
-            r["meeting"], r["status"], r.get("date"), r.get("reported"), r.get("placeLabelEn") or r.get("placeLabelAr"),
-            r.get("placeLabelAr"), tuple(participants), tuple(known.actor(i) for i in _split(r.get("hosts"), " ")),
+            r["meeting"], r["status"], r.get("date"), r.get("reported"), place, place_ar, tuple(participants), tuple(known.actor(i) for i in _split(r.get("hosts"), " ")),
             tuple(sorted(_split(r.get("articles"), "\n"))), r.get("evidence")))
     return sorted(records, key=lambda m: (m.when or "9999", m.iri))
 
@@ -446,7 +462,7 @@ def profile(store: GraphStore, actor: ActorMatch, kb: KnowledgeBase | None = Non
 @dataclass(frozen=True, slots=True)
 class Network:
     nodes: dict[str, ActorMatch]  # iri -> actor
-    weights: dict[str, int]  # iri -> meetings (held) within the drawn network
+    weights: dict[str, int]  # iri -> meetings held, at any date
     edges: list[Edge]
     centre: ActorMatch | None = None
 
@@ -477,11 +493,7 @@ def network(store: GraphStore, centre: ActorMatch | None = None, depth: int = 1,
                     queue.append(neighbour)
         found = [e for e in found if e.a.iri in reach and e.b.iri in reach]
     nodes = {end.iri: end for edge in found for end in (edge.a, edge.b)}
-    weights: dict[str, int] = defaultdict(int)
-    for meeting in meetings(store, since=since, until=until, status="held", known=known):
-        for participant in meeting.participants:
-            if participant.iri in nodes:
-                weights[participant.iri] += 1
+    weights = {r["actor"]: int(r["held"]) for r in _select(store, "actor-activity", {}) if r["actor"] in nodes}
     if centre is not None:
         nodes.setdefault(centre.iri, centre)
     return Network(nodes, dict(weights), found, centre)

@@ -32,14 +32,19 @@ _OFFICE_PRIORITY = (
 
 # Words that end a name read after a title ("سفير الكويت عادل حمد الصقعبي وذلك ...").
 _NAME_STOP = {fold_key(w) for w in (
-    "في", "إلى", "الى", "على", "من", "عن", "مع", "أن", "إن", "بأن", "خلال", "اليوم", "أمس", "غدا", "الذي", "التي",
-    "وذلك", "حيث", "وقد", "قد", "كان", "كانت", "لدى", "بعد", "قبل", "منذ", "عقب", "أثناء", "بين", "حول", "وفي",
-    "ثم", "كما", "فيما", "بينما", "وهو", "وهي", "هو", "هي", "ذلك", "هذا", "هذه", "أيضا", "الجديد", "السابق",
-    "الأسبق", "المنتهية", "المعين", "الحالي", "لبلاده", "بلاده", "وقال", "وأكد", "قال", "أكد", "لشؤون", "للشؤون",
-    "العام", "الخاص", "الأول", "الثاني", "الدائم", "المفوض", "فوق", "العادة", "الرسمي", "يوم", "صباح", "مساء",
+    "على", "من", "عن", "مع", "أن", "إن", "بأن", "خلال", "اليوم", "أمس", "غدا", "الذي", "التي",
+    "وذلك", "حيث", "وقد", "قد", "كان", "كانت", "بعد", "قبل", "منذ", "عقب", "أثناء", "بين", "حول", "وفي",
+    "ثم", "كما", "فيما", "بينما", "وهو", "وهي", "هو", "هي", "ذلك", "هذا", "هذه", "أيضا", "الجديد",
+    "المنتهية", "المعين", "الحالي", "لبلاده", "بلاده", "وقال", "وأكد", "قال", "أكد", "الرسمي", "يوم", "صباح", "مساء",
     "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد", "واس", "قنا", "كونا", "وام",
     "بمناسبة", "لمناسبة", "بهدف", "لبحث", "لمناقشة", "ضمن", "إثر", "وسط", "بحضور", "برفقة", "يرافقه", "ترافقه",
     "والوفد", "الوفد", "المرافق", "وبحث", "وتناول", "تناول", "وجرى", "جرى",
+)}
+_FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
+_NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
+_COMPLEMENT_WORDS = {fold_key(w) for w in (
+    "في", "لدى", "باسم", "لشؤون", "للشؤون", "إلى", "الى", "لدي", "المكلف", "بالإنابة", "المفوض", "فوق", "العادة",
+    "السابق", "الأسبق", "الراحل", "المرجع", "الديني", "الأعلى", "الدولة", "للشؤون", "الخارجية", "لدول",
 )}
 _TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته")}
@@ -268,6 +273,17 @@ class MentionResolver:
                     out.mentions.append(Mention(start, nxt.end, "person", (self.kb.actor_for_person(person),),
                                                 role=self.kb.roles[roles[-1]].key, via="name"))
                     return chain_end - i + 1
+        former = _FORMER.match(text, end)
+        if former:
+            # "الرئيس الأمريكي الأسبق بيل كلينتون": not today's holder; the name that follows
+            after = chain_end
+            if after < len(hits) and hits[after].kinds & {"person", "person_short"} and hits[after].start - former.end() <= 2:
+                return (after - i) + self._name_after_title(hits, after, start, roles, quals, day, out)
+            local_name, name_end = self._read_unknown_name(text, former.end(), hits, chain_end)
+            if local_name:
+                out.mentions.append(Mention(start, name_end, "person", (_local_actor(local_name),),
+                                            role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None, via="local"))
+            return max(1, chain_end - i)
         quals = quals or [self.kb.roles[r].implies for r in roles if self.kb.roles[r].implies][:1]
         if home_title and not quals and home:
             quals = [home]
@@ -379,27 +395,61 @@ class MentionResolver:
         return None
 
     def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int) -> tuple[str | None, int]:
-        """Two to four name-like words right after a title, stopping at function words."""
-        limit = hits[next_hit].start if next_hit < len(hits) else len(text)
-        # Allow a country after "لدى"/"في" to have been consumed; start reading here.
-        tokens: list[tuple[int, int, str]] = []
+        """The name a title introduces when the knowledge base lacks it. A complement may come
+        first ("باسم ميليشيا الحوثي", "لدى مصر", "لشؤون مجلس التعاون الخليجي السفير"); the name is
+        the last two or three words before a function word or punctuation, none of them a known
+        place, country, title or function word."""
+        tokens: list[tuple[int, int, str, bool]] = []  # start, end, word, known
         cursor = pos
-        for match in _TOKEN.finditer(text, pos, min(limit, pos + 80)):
-            between = text[cursor:match.start()]
-            if between.strip(" "):  # punctuation or a line break ends the name
+        k = next_hit
+        title_follows = False
+        for match in _TOKEN.finditer(text, pos, min(len(text), pos + 120)):
+            if text[cursor:match.start()].strip(" "):
+                break  # punctuation or a line break ends the phrase
+            while k < len(hits) and hits[k].end <= match.start():
+                k += 1
+            hit = hits[k] if k < len(hits) and hits[k].start - len(hits[k].clitic) <= match.start() < hits[k].end else None
+            if hit is not None and "title" in hit.kinds and "honorific" not in hit.kinds and not hit.clitic.startswith("و"):
+                title_follows = True  # the name, if any, is either all we read so far or after that title
                 break
+            if hit is not None and (hit.kinds & {"person", "person_short", "person_context", "counterpart"}
+                                    or (hit.clitic.startswith("و") and match.start() < hit.start)):
+                break  # someone else, or a coordinated phrase
             word = match.group()
-            if fold_key(word) in _NAME_STOP or (word.startswith("و") and fold_key(word[1:]) in _NAME_STOP):
+            folded = fold_key(word)
+            if hit is None and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
                 break
-            if word.startswith("و") and tokens:
-                break
-            tokens.append((match.start(), match.end(), word))
+            tokens.append((match.start(), match.end(), word, hit is not None or folded in _COMPLEMENT_WORDS))
             cursor = match.end()
-            if len(tokens) == 4:
+            if len(tokens) == 10:
                 break
-        if len(tokens) < 2 or tokens[0][2].startswith("ال"):
-            return None, pos
-        return self._original(tokens[0][0], tokens[-1][1]), tokens[-1][1]
+        def plain(token: tuple[int, int, str, bool]) -> bool:
+            return not token[3] and not token[2].startswith("و")
+
+        def fits(run: list[tuple[int, int, str, bool]]) -> bool:
+            words = [fold_key(t[2]) for t in run]
+            return (all(plain(t) for t in run) and not words[0].startswith("ال") and words[0] not in _NAME_LINKS
+                    and words[-1] not in _NAME_LINKS and (len(run) <= 3 or any(w in _NAME_LINKS for w in words[1:-1])))
+
+        # the name right after the title ("صاحبة غفاروفا في باكو") ...
+        lead: list[tuple[int, int, str, bool]] = []
+        for token in tokens:
+            if not plain(token):
+                break
+            lead.append(token)
+        if title_follows and len(lead) != len(tokens):
+            return None, pos  # "وزير الدولة عضو مجلس الوزراء مستشار ...": titles in apposition
+        for size in (5, 4, 3, 2):
+            if len(lead) >= size and fits(lead[:size]) and (len(lead) == size or size >= 4):
+                run = lead[:size]
+                return self._original(run[0][0], run[-1][1]), run[-1][1]
+        # ... or after the title's complement ("باسم ميليشيا الحوثي محمد عبدالسلام")
+        if tokens and tokens[0][3]:
+            for size in (5, 4, 3, 2):
+                if len(tokens) > size and fits(tokens[-size:]):
+                    run = tokens[-size:]
+                    return self._original(run[0][0], run[-1][1]), run[-1][1]
+        return None, pos
 
     # -- counterparts, groups, pronouns --------------------------------------------------------------
     def _counterpart(self, hits, i, text, day, out: Resolved) -> int:
