@@ -153,8 +153,8 @@ def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str
     undated one right after the lead, on the lead's day."""
     main = next((m for m in meetings if m.date and not m.pluperfect), None)
     for m in meetings:
-        if m.date is None and lead and not m.pluperfect and m.status == "held" and m.anchor < lead[0] + 400:
-            m.date = lead[1]
+        if m.date is None and lead and not m.pluperfect and m.status == "held":
+            m.date = lead[1]  # the lead sets the day of the events it reports, unless told otherwise
         if m.place is None:
             for actor in m.participants:
                 if actor.key in destinations:

@@ -27,6 +27,7 @@ _POSSESSIVE = re.compile(r"(?:هما|هم|ها|ه)$")
 _THEN = re.compile(r"(?<![\u0621-\u064a])ثم(?![\u0621-\u064a])")
 _PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
 _CAPITAL_WORD = re.compile(r"(?<![\u0621-\u064a])[وب]?(?:ال)?عاصمه(?![\u0621-\u064a])")
+_SEPARATE = re.compile(r"(?<![\u0621-\u064a])(?:منفصل|منفصله|منفصلين|منفصلتين|كل علي حده|كلا علي حده|علي حده|علي انفراد|علي التوالي)(?![\u0621-\u064a])")
 _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|اليوم|امس|ايضا|كما)[\s،,]*)*$")
 _VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
 
@@ -130,14 +131,14 @@ class MeetingFinder:
                                   past_verb=not fold_key(word).startswith(("س", "ي", "ت")))
             return []
         subject = _actors(subjects)
-        # lists after استقبل/التقى are separate encounters with the subject ("التقى الأسد خامنئي ورئيسي")
+        # "التقى X Y و Z" is one meeting of three, unless the article says the encounters were
+        # separate ("لقاءين منفصلين", "كل على حدة"); "ثم" already splits clauses.
         groups = self._split_objects(objects, match.end(), end)
-        folded = fold_key(word)
-        if folded.startswith(("استقبل", "التق", "سيلتق", "يلتق", "ستلتق", "تلتق", "سيستقبل", "يستقبل")):
-            host = subject[0] if "ستقبل" in folded else None
+        host = subject[0] if "ستقبل" in fold_key(word) else None
+        if len(groups) > 1 and _SEPARATE.search(ctx.text):
             return self._make([subject + g for g in groups], status, word, match, pluperfect, host=host)
         merged = subject + [a for g in groups for a in g]
-        return self._make([merged], status, word, match, pluperfect)
+        return self._make([merged], status, word, match, pluperfect, host=host)
 
     def _split_objects(self, objects: list[Mention], start: int, end: int) -> list[list[Actor]]:
         groups: list[list[Actor]] = []
@@ -176,6 +177,9 @@ class MeetingFinder:
         following = ctx.triggers.within("support_verb", noun_end, min(end, noun_end + 25))
         verb_after = following[0] if following else None
         if verb_before:
+            support = fold_key(verb_before[-1].group("w"))
+            past = not support.startswith(("ي", "ت", "س"))
+            make = lambda group: self._make([group], status, word, match, pluperfect, past_verb=past)  # noqa: E731
             subjects = [m for m in before if m.start >= verb_before[-1].end()]
             if not subjects:  # "وكان الصفدي قد استضاف ... اجتماعا ضم ..."
                 prior = [m for m in before if m.end <= verb_before[-1].start()]
@@ -258,7 +262,7 @@ class MeetingFinder:
         date = self._date_in(start, end, meeting.anchor) or self._date_in(sentence.start, sentence.end, meeting.anchor)
         if date:
             meeting.date, meeting.date_span = date.value, (date.start, date.end)
-            if date.tense == "future" and not meeting.past_verb:
+            if date.tense == "future" and date.kind != "today" and not meeting.past_verb:
                 meeting.status = "planned"
 
     def _date_in(self, start: int, end: int, anchor: int):

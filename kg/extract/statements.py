@@ -130,6 +130,8 @@ class StatementFinder:
                 elif kind == "participle" or fold_key(word) in self.continuation or _IMPLICIT_NEXT.match(text[end:end + 6]):
                     if self._noun_subject_follows(end):
                         return None
+                    if kind == "participle" and fold_key(word).endswith("ه") and not self._feminine(last_speakers):
+                        return None  # "إجراءات أمنية مشددة": an adjective, unless a woman or a state is speaking
                     speakers = list(last_speakers)
         if not speakers:
             return None
@@ -229,6 +231,13 @@ class StatementFinder:
         if code is None or code not in ctx.kb.polities:
             return None
         return ctx.kb.actor_for_polity(ctx.kb.polities[code]), cursor
+
+    def _feminine(self, speakers: list[Actor]) -> bool:
+        for actor in speakers:
+            person = self.ctx.kb.persons.get(actor.key)
+            if actor.kind != "person" or (person is not None and person.gender == "f"):
+                return True
+        return False
 
     def _noun_subject_follows(self, pos: int) -> bool:
         """"وأكد البيان" / "وقال مصدر": an unnamed subject, not the last speaker."""
