@@ -40,11 +40,15 @@ _NAME_STOP = {fold_key(w) for w in (
     "بمناسبة", "لمناسبة", "بهدف", "لبحث", "لمناقشة", "ضمن", "إثر", "وسط", "بحضور", "برفقة", "يرافقه", "ترافقه",
     "والوفد", "الوفد", "المرافق", "وبحث", "وتناول", "تناول", "وجرى", "جرى",
 )}
+_GENERIC_MINISTER = {"minister"}
+_PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}$")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _COMPLEMENT_WORDS = {fold_key(w) for w in (
     "في", "لدى", "باسم", "لشؤون", "للشؤون", "إلى", "الى", "لدي", "المكلف", "بالإنابة", "المفوض", "فوق", "العادة",
     "السابق", "الأسبق", "الراحل", "المرجع", "الديني", "الأعلى", "الدولة", "للشؤون", "الخارجية", "لدول",
+    "أفريقيا", "إفريقيا", "آسيا", "أوروبا", "الأوسط", "الأدنى", "شمال", "جنوب", "وشمال", "وجنوب", "المتوسط",
+    "الخليج", "آية", "الله", "السيد", "سماحة",
 )}
 _TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته")}
@@ -189,7 +193,9 @@ class MentionResolver:
         while j < len(hits):
             hit = hits[j]
             gap = text[last_end:hit.start]
-            if j > i and not (_GAP_OK.match(gap) or _QUALIFIER_GAP.match(gap)):
+            portfolio = (roles and not quals and roles[-1] in _GENERIC_MINISTER and hit.kinds & {"demonym", "polity"}
+                         and _PORTFOLIO_GAP.match(gap))  # "وزير الاقتصاد والمالية الفرنسي"
+            if j > i and not (_GAP_OK.match(gap) or _QUALIFIER_GAP.match(gap) or portfolio):
                 break
             kinds = hit.kinds
             if kinds & {"person", "person_short"} and not kinds & {"title", "polity", "demonym"}:
@@ -412,7 +418,7 @@ class MentionResolver:
             if hit is not None and "title" in hit.kinds and "honorific" not in hit.kinds and not hit.clitic.startswith("و"):
                 title_follows = True  # the name, if any, is either all we read so far or after that title
                 break
-            if hit is not None and (hit.kinds & {"person", "person_short", "person_context", "counterpart"}
+            if hit is not None and (hit.kinds & {"person", "person_short", "counterpart"}
                                     or (hit.clitic.startswith("و") and match.start() < hit.start)):
                 break  # someone else, or a coordinated phrase
             word = match.group()
@@ -431,24 +437,33 @@ class MentionResolver:
             return (all(plain(t) for t in run) and not words[0].startswith("ال") and words[0] not in _NAME_LINKS
                     and words[-1] not in _NAME_LINKS and (len(run) <= 3 or any(w in _NAME_LINKS for w in words[1:-1])))
 
-        # the name right after the title ("صاحبة غفاروفا في باكو") ...
-        lead: list[tuple[int, int, str, bool]] = []
+        # runs of plain words between known words: the name is the first run right after the
+        # title ("صاحبة غفاروفا في باكو"), else the first run after the title's complement
+        # ("باسم ميليشيا الحوثي محمد عبدالسلام", "لدى مصر مهند سليم العبادي")
+        runs: list[list[tuple[int, int, str, bool]]] = []
+        current: list[tuple[int, int, str, bool]] = []
         for token in tokens:
-            if not plain(token):
-                break
-            lead.append(token)
-        if title_follows and len(lead) != len(tokens):
+            if plain(token):
+                current.append(token)
+            else:
+                if current:
+                    runs.append(current)
+                current = []
+        if current:
+            runs.append(current)
+        if title_follows and not (len(runs) == 1 and len(runs[0]) == len(tokens)):
             return None, pos  # "وزير الدولة عضو مجلس الوزراء مستشار ...": titles in apposition
-        for size in (5, 4, 3, 2):
-            if len(lead) >= size and fits(lead[:size]) and (len(lead) == size or size >= 4):
-                run = lead[:size]
-                return self._original(run[0][0], run[-1][1]), run[-1][1]
-        # ... or after the title's complement ("باسم ميليشيا الحوثي محمد عبدالسلام")
-        if tokens and tokens[0][3]:
-            for size in (5, 4, 3, 2):
-                if len(tokens) > size and fits(tokens[-size:]):
-                    run = tokens[-size:]
-                    return self._original(run[0][0], run[-1][1]), run[-1][1]
+        for index, run in enumerate(runs):
+            at_start = run[0] is tokens[0]
+            if at_start:
+                candidates = [run[:size] for size in (5, 4, 3, 2) if len(run) >= size and (size == len(run) or size >= 4)]
+            else:
+                candidates = [run[-size:] for size in (5, 4, 3, 2) if len(run) >= size]
+            for candidate in candidates:
+                if fits(candidate):
+                    return self._original(candidate[0][0], candidate[-1][1]), candidate[-1][1]
+            if at_start:
+                return None, pos  # a surname or ordinary words right after the title: no new name here
         return None, pos
 
     # -- counterparts, groups, pronouns --------------------------------------------------------------
