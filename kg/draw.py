@@ -215,7 +215,7 @@ def network(net: Network, output: Path, labels: str = "en", kb: KnowledgeBase | 
                   title="latest office in", title_fontsize=9, prop={"family": _FONT, "size": 8.5})
     figure.text(0.99, 0.005, "node size: meetings held · link label: meetings together", ha="right", va="bottom",
                 fontsize=7, color="#666666", family=_FONT)
-    figure.savefig(output, format=output.suffix.lower().lstrip("."))
+    figure.savefig(output, format=output.suffix.lower().lstrip("."), bbox_inches="tight", pad_inches=0.2)
 
 
 def network_html(net: Network, labels: str = "en", kb: KnowledgeBase | None = None) -> str:

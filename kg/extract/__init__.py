@@ -57,7 +57,7 @@ class Extractor:
         meeting_finder = MeetingFinder(ctx)
         found_meetings = meeting_finder.find()
         _fill_from_context(found_meetings, meeting_finder.visit_destinations(), _lead_date(ctx))
-        found_statements = StatementFinder(ctx).find()
+        found_statements = StatementFinder(ctx, found_meetings).find()
         extraction = Extraction(article=article)
         extraction.meetings = [self._meeting(m, ctx, article) for m in found_meetings]
         extraction.statements = [self._statement(s, ctx, article) for s in found_statements]

@@ -62,6 +62,13 @@ class Gazetteer:
                 add(name, Entry("person_short", person.id))
             for name in person.short_ar_context:
                 add(name, Entry("person_context", person.id))
+            for name in person.names_ar:
+                # the family name of a full name refers back to the person once named in full
+                # ("رئيس وزراء باكستان شهباز شريف ... وقال شريف")
+                for short in _surnames(name):
+                    if Entry("person", person.id) not in table.get(fold_key(short), []) and \
+                            Entry("person_short", person.id) not in table.get(fold_key(short), []):
+                        add(short, Entry("person_context", person.id))
         for polity in kb.polities.values():
             for name in polity.names_ar:
                 add(name, Entry("polity", polity.code))
@@ -117,6 +124,19 @@ class Gazetteer:
                 chosen.append(hit)
                 taken_until = hit.end
         return chosen
+
+
+_LINKS = {"بن", "بنت", "ابن", "آل", "ال", "أبو", "ابو", "عبد"}
+
+
+def _surnames(name: str) -> list[str]:
+    """"عبد الفتاح السيسي" -> السيسي; "محمد بن سلمان" -> بن سلمان; "أحمد أبو الغيط" -> أبو الغيط."""
+    words = name.split()
+    if len(words) < 2:
+        return []
+    if words[-2] in _LINKS:
+        return [" ".join(words[-2:])] if len(words) > 2 else []
+    return [words[-1]] if len(words[-1]) >= 3 else []
 
 
 def _clitic_before(text: str, start: int) -> str | None:

@@ -274,7 +274,8 @@ class MentionResolver:
             if nxt.kinds & {"person", "person_short"}:
                 return (chain_end - i) + self._name_after_title(hits, chain_end, start, roles, quals, day, out)
             if "person_context" in nxt.kinds:
-                person = self._pick_person(nxt.entries, ("person_context",), day)
+                named_entries = tuple(e for e in nxt.entries if e.kind == "person_context" and e.ref in named)
+                person = self._pick_person(named_entries, ("person_context",), day)
                 if person:
                     out.mentions.append(Mention(start, nxt.end, "person", (self.kb.actor_for_person(person),),
                                                 role=self.kb.roles[roles[-1]].key, via="name"))
@@ -423,6 +424,8 @@ class MentionResolver:
                 break  # someone else, or a coordinated phrase
             word = match.group()
             folded = fold_key(word)
+            if hit is not None and hit.kinds <= {"person_context"}:
+                hit = None  # a surname shared with someone not named here: just a word
             if hit is None and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
                 break
             tokens.append((match.start(), match.end(), word, hit is not None or folded in _COMPLEMENT_WORDS))
@@ -523,11 +526,12 @@ class MentionResolver:
         if nxt and nxt.kinds & {"person", "person_short", "person_context"} and _GAP_OK.match(text[hit.end:nxt.start]):
             return
         size = 2
-        word = text[hit.start:hit.end]
+        word = hit.first("group").ref
         if word in _PLURAL_GROUPS:
             following = _TOKEN.match(text, hit.end + 1) if hit.end + 1 < len(text) else None
             size = self._group_sizes.get(following.group() if following else "", 0)
-            if not size:
+            if not size:  # "أكد المجتمعون", "الوزراء": whoever attended the meeting just reported
+                out.mentions.append(Mention(hit.start, hit.end, "group", (), via="attendees"))
                 return
         people: list[Actor] = []
         for mention in reversed(out.mentions):
@@ -589,7 +593,8 @@ _HONORIFIC_OFFICES = {
     "دوله": ("prime_minister",),
     "معالي": ("foreign_minister", "defence_minister", "interior_minister", "secretary_general"),
 }
-_PLURAL_GROUPS = {fold_key(w) for w in ("القادة", "الزعماء", "الرؤساء", "الوزراء")}
+_PLURAL_GROUPS = {fold_key(w) for w in ("القادة", "الزعماء", "الرؤساء", "الوزراء", "المجتمعون", "المجتمعين",
+                                         "المشاركون", "المشاركين")}
 _PRECEDING_TITLE = re.compile(r"(?:السفير|السفيره|الوزير|الوزيره|السيد|السيده|الدكتور|الرييس|المبعوث)\s+$")
 _ADJECTIVE_TITLES = {fold_key(w) for w in ("الرئيس", "الرئيسة", "الرئيسي", "الرئيسية")}
 _VERBS_WITH_AL = {fold_key(w) for w in ("التقى", "التقت", "التقيا", "التقوا", "الحق", "التزم")}

@@ -41,10 +41,12 @@ class FoundStatement:
 
 
 class StatementFinder:
-    def __init__(self, ctx: ArticleContext):
+    def __init__(self, ctx: ArticleContext, meetings: list | None = None):
         self.ctx = ctx
+        self.meetings = sorted(meetings or [], key=lambda m: m.anchor)
         r = ctx.kb.triggers["reporting"]
         self.continuation = {fold_key(w) for w in r["continuation"] + ["بالقول"]}
+        self.present = {fold_key(w) for w in r["present_verbs"]}
         self.media = word_regex(r["media_subjects"], "و|ف|ال")
         self.bodies = word_regex(r["body_subjects"], "و|ف")
         self.any_predicate = word_regex(r["verbs"] + r["participles"] + r["dual_verbs"] + r["agreement_verbs"], "و|ف")
@@ -106,6 +108,11 @@ class StatementFinder:
         content_from = end
         if subject and ambiguous and len(subject) > 1:
             return None  # "بين X و Y" is "between X and Y"
+        if subject and subject[0].via == "attendees":
+            held = [m for m in self.meetings if m.anchor < start]
+            if not held:
+                return None
+            subject = [Mention(subject[0].start, subject[0].end, "group", tuple(held[-1].participants), via="group")]
         if subject:
             speakers = _actors(subject)
             content_from = subject[-1].end
@@ -127,6 +134,8 @@ class StatementFinder:
                 body = self._body_after(end, word)
                 if body:
                     speakers, content_from, collective = [body[0]], body[1], True
+                elif fold_key(word) in self.present:
+                    return None  # "... تدعو إلى": present tense without a named subject is narration
                 elif kind == "participle" or fold_key(word) in self.continuation or _IMPLICIT_NEXT.match(text[end:end + 6]):
                     if self._noun_subject_follows(end):
                         return None
