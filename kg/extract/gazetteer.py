@@ -126,6 +126,9 @@ class Gazetteer:
         return chosen
 
 
+# Family names that are mostly given names: too common to point back at one person.
+_GIVEN_NAMES = {fold_key(w) for w in ("محمد", "أحمد", "محمود", "حسين", "إبراهيم", "يوسف", "صالح", "عبدالله", "خالد",
+                                       "سالم", "عثمان", "مصطفى", "سليمان", "جعفر", "عباس", "حسن", "كمال", "جمال")}
 _LINKS = {"بن", "بنت", "ابن", "آل", "ال", "أبو", "ابو", "عبد"}
 
 
@@ -136,7 +139,8 @@ def _surnames(name: str) -> list[str]:
         return []
     if words[-2] in _LINKS:
         return [" ".join(words[-2:])] if len(words) > 2 else []
-    return [words[-1]] if len(words[-1]) >= 3 else []
+    last = words[-1]
+    return [last] if len(fold_key(last)) >= 4 and fold_key(last) not in _GIVEN_NAMES else []
 
 
 def _clitic_before(text: str, start: int) -> str | None:

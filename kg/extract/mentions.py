@@ -113,7 +113,7 @@ class MentionResolver:
             elif "counterpart" in kinds:
                 consumed = self._counterpart(hits, i, text, day, out)
             elif "group" in kinds:
-                self._group(hits, i, text, out)
+                self._group(hits, i, text, out, named)
             elif "person_context" in kinds:
                 self._context_short(hit, text, day, named, out)
             i += consumed
@@ -518,12 +518,14 @@ class MentionResolver:
                 return key
         return next(iter(held), None)
 
-    def _group(self, hits: list[Hit], i: int, text: str, out: Resolved) -> None:
+    def _group(self, hits: list[Hit], i: int, text: str, out: Resolved, named: set[str]) -> None:
         """"الجانبان", "الزعيمان": the last two persons named; "القادة الثلاثة": the last three.
         Not when names follow ("الرئيسان سعيد وتبون"): those names are the mentions."""
         hit = hits[i]
         nxt = hits[i + 1] if i + 1 < len(hits) else None
-        if nxt and nxt.kinds & {"person", "person_short", "person_context"} and _GAP_OK.match(text[hit.end:nxt.start]):
+        names_follow = nxt and (nxt.kinds & {"person", "person_short"} or any(
+            e.kind == "person_context" and e.ref in named for e in nxt.entries))
+        if names_follow and _GAP_OK.match(text[hit.end:nxt.start]):
             return
         size = 2
         word = hit.first("group").ref
