@@ -55,6 +55,15 @@ def test_own_test_articles_scores(extractor):
     assert result["statements"]["matched"]["f1"] >= 0.85
 
 
+def test_holdout_articles_scores(extractor):
+    """Fifteen more articles written by someone who never saw the extractor; not tuned on."""
+    result = score_set(extractor, DATA / "holdout" / "articles", DATA / "holdout" / "metadata.json",
+                       DATA / "holdout" / "gold")
+    assert result["meetings"]["exact"]["f1"] >= 0.80
+    assert result["statements"]["matched"]["f1"] >= 0.85
+    assert result["statements"]["speaker_accuracy"] >= 0.90
+
+
 def extract(extractor: Extractor, body: str, published: str = "2024-05-15") -> tuple[list, list]:
     article = Article(id="t.txt", text="عنوان\n\n" + body, published=date.fromisoformat(published))
     found = extractor.extract(article)
