@@ -40,6 +40,7 @@ _NAME_STOP = {fold_key(w) for w in (
     "بمناسبة", "لمناسبة", "بهدف", "لبحث", "لمناقشة", "ضمن", "إثر", "وسط", "بحضور", "برفقة", "يرافقه", "ترافقه",
     "والوفد", "الوفد", "المرافق", "وبحث", "وتناول", "تناول", "وجرى", "جرى",
 )}
+_NAME_BEFORE_TITLE = re.compile(r"\s+((?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)\s*[،,]?\s*")
 _GENERIC_MINISTER = {"minister"}
 _PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}$")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
@@ -245,6 +246,18 @@ class MentionResolver:
         if j >= len(hits):
             return j - i
         if j > i and not _GAP_OK.match(text[hits[j - 1].end:hits[j].start]):
+            # "سعادة يوهان ليندبرغ سفير مملكة السويد": an honorific, a name we lack, then the title
+            name = _NAME_BEFORE_TITLE.fullmatch(text[hits[j - 1].end:hits[j].start])
+            if name and "title" in hits[j].kinds:
+                chain_end, roles, quals, _home = self._title_chain(hits, j, text, stop_at_new_phrase=True)
+                words = name.group(1).split()
+                if roles and 2 <= len(words) <= 4 and not any(fold_key(w) in _NAME_STOP for w in words):
+                    s, e = name.start(1) + hits[j - 1].end, name.end(1) + hits[j - 1].end
+                    out.mentions.append(Mention(start, hits[chain_end - 1].end, "person",
+                                                (_local_actor(self._original(s, e)),),
+                                                role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None,
+                                                via="local"))
+                    return chain_end - i
             return j - i
         hit = hits[j]
         if hit.kinds & {"person", "person_short"}:

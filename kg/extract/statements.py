@@ -17,6 +17,8 @@ from kg.extract.normalize import fold_key
 from kg.model import Actor
 
 _MAX_CONTENT = 700
+# a sentence that opens with its subject: "من جانبه، نقل غريفيث", "وكان الوزير"
+_OPENING = re.compile(r"[\s،,]*(?:(?:و|ف)?(?:من جانبه|من جانبها|من جهته|من جهتها|بدوره|بدورها|كما|وكان|وكانت|كان|كانت)[\s،,]*)?(?:و|ف)?[\u0621-\u064a]+\s*$")
 _THAT = re.compile(r"(?<![\u0621-\u064a])(?:ب?ان|ب?انه)(?![\u0621-\u064a])\s*")
 _RELATIVE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي)\s*$")
 _APPOSITION = re.compile(r"^\s*،[^،.\n]{3,90}،")
@@ -65,6 +67,7 @@ class StatementFinder:
         ordered = sorted(seen.values())
         out: list[FoundStatement] = []
         last_speakers: list[Actor] = []
+        self._sentence_speakers: tuple[int, list[Actor]] | None = None
         inside_until = -1
         for start, end, word, kind in ordered:
             if start < ctx.headline_end or ctx.in_quote(start):
@@ -78,6 +81,7 @@ class StatementFinder:
                 continue
             if found.speakers and not found.collective:
                 last_speakers = found.speakers
+                self._sentence_speakers = (ctx.sentences.at(start).start, found.speakers)
             out.append(found)
             inside_until = found.content[1]
         # each predicate's content stops where the next one in its sentence begins
@@ -141,7 +145,7 @@ class StatementFinder:
                         return None
                     if kind == "participle" and fold_key(word).endswith("ه") and not self._feminine(last_speakers):
                         return None  # "إجراءات أمنية مشددة": an adjective, unless a woman or a state is speaking
-                    speakers = list(last_speakers)
+                    speakers = self._sentence_subject(start, sentence.start, last_speakers)
         if not speakers:
             return None
         if kind == "agreement" and subject:
@@ -240,6 +244,18 @@ class StatementFinder:
         if code is None or code not in ctx.kb.polities:
             return None
         return ctx.kb.actor_for_polity(ctx.kb.polities[code]), cursor
+
+    def _sentence_subject(self, start: int, sentence_start: int, last_speakers: list[Actor]) -> list[Actor]:
+        """Who an unnamed "وأكد"/"مضيفا" speaks for: whoever already spoke in this sentence, else
+        the person the sentence opened with ("من جانبه، نقل غريفيث ... وأكد أن"), else the last speaker."""
+        if self._sentence_speakers and self._sentence_speakers[0] >= sentence_start:
+            return list(self._sentence_speakers[1])
+        opening = [m for m in self.ctx.resolved.mentions
+                   if sentence_start <= m.start < start and m.kind in ("person", "group") and m.actors
+                   and not self.ctx.in_quote(m.start)]
+        if opening and _OPENING.match(self.ctx.text, sentence_start, opening[0].start):
+            return list(opening[0].actors)
+        return list(last_speakers)
 
     def _feminine(self, speakers: list[Actor]) -> bool:
         for actor in speakers:
