@@ -17,15 +17,9 @@ import pytest
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "kg" / "knowledge"
 PERSONS_FILE = KNOWLEDGE / "persons" / "gulf_iraq_yemen_iran.json"
 
-ROLE_KEYS = {
-    "president", "vice_president", "first_vice_president", "prime_minister",
-    "deputy_prime_minister", "king", "emir", "sultan", "crown_prince", "supreme_leader",
-    "presidential_council_chair", "movement_leader", "foreign_minister",
-    "deputy_foreign_minister", "defence_minister", "interior_minister",
-    "speaker_of_parliament", "security_council_secretary", "national_security_advisor",
-    "foreign_ministry_spokesperson", "presidential_spokesperson", "government_spokesperson",
-    "chief_of_staff", "atomic_energy_chief", "secretary_general", "special_envoy",
-}
+# every office key the title table knows (roles.json is the single list of offices)
+ROLE_KEYS = {spec.get("alias_of", key) for key, spec in json.loads(
+    (Path(__file__).resolve().parent.parent / "kg/knowledge/roles.json").read_text(encoding="utf-8"))["roles"].items()}
 STATES = {"SAU", "ARE", "QAT", "KWT", "BHR", "OMN", "IRQ", "YEM", "IRN"}
 WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
 ARABIC_LETTERS = re.compile(r"[\u0621-\u064A\u067E\u0686\u06A9\u06AF\u06CC]")

@@ -18,15 +18,9 @@ from kg.extract.normalize import fold_key
 
 PERSONS_FILE = Path(__file__).resolve().parents[1] / "kg" / "knowledge" / "persons" / "world_and_organisations.json"
 
-ROLE_KEYS = {
-    "president", "vice_president", "prime_minister", "deputy_prime_minister", "king", "queen",
-    "chancellor", "foreign_minister", "deputy_foreign_minister", "defence_minister",
-    "interior_minister", "speaker_of_parliament", "security_council_secretary",
-    "national_security_advisor", "foreign_ministry_spokesperson", "presidential_spokesperson",
-    "government_spokesperson", "chief_of_staff", "secretary_general", "director_general",
-    "high_representative", "commission_president", "council_president",
-    "commission_chairperson", "special_envoy",
-}
+# every office key the title table knows (roles.json is the single list of offices)
+ROLE_KEYS = {spec.get("alias_of", key) for key, spec in json.loads(
+    (Path(__file__).resolve().parent.parent / "kg/knowledge/roles.json").read_text(encoding="utf-8"))["roles"].items()}
 ORGANISATION_CODES = {"UN", "ARAB_LEAGUE", "GCC", "EU", "NATO", "IAEA", "OIC", "AU", "OPEC", "ICRC", "WHO"}
 ISO_ALPHA3 = re.compile(r"[A-Z]{3}")
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")

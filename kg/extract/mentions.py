@@ -49,7 +49,7 @@ _COMPLEMENT_WORDS = {fold_key(w) for w in (
     "في", "لدى", "باسم", "لشؤون", "للشؤون", "إلى", "الى", "لدي", "المكلف", "بالإنابة", "المفوض", "فوق", "العادة",
     "السابق", "الأسبق", "الراحل", "المرجع", "الديني", "الأعلى", "الدولة", "للشؤون", "الخارجية", "لدول",
     "أفريقيا", "إفريقيا", "آسيا", "أوروبا", "الأوسط", "الأدنى", "شمال", "جنوب", "وشمال", "وجنوب", "المتوسط",
-    "الخليج", "آية", "الله", "السيد", "سماحة",
+    "الخليج", "آية", "الله", "السيد", "سماحة", "المملكة", "البلاد", "الدولة", "السلطنة", "الإمارة",
 )}
 _TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته")}
@@ -141,6 +141,8 @@ class MentionResolver:
         in_office = [p for p in people if p.offices_on(day)]
         around = [p for p in people if p.active_around(day)]
         pool = in_office or around
+        if not pool and "person" in kinds and len(people) == 1:
+            return people[0]  # a full name is evidence enough, whatever office they hold now
         return pool[0] if pool else None
 
     def _name(self, hits: list[Hit], i: int, text: str, day: date | None, out: Resolved) -> int:
