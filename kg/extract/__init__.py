@@ -48,7 +48,7 @@ class Extractor:
         folded = fold(article.text)
         text = folded.text
         day = article.published
-        headline_end = _headline_end(text)
+        headline_end = _headline_end(text, folded_title=fold(article.title).text.strip() if article.title else None)
         home = self._home_state(text, headline_end)
         resolved = self.resolver.resolve(text, day, home, original=lambda s, e: article.text[slice(*folded.span(s, e))])
         dates = find_dates(text, day)
@@ -105,10 +105,15 @@ class Extractor:
                          collective=s.collective)
 
 
-def _headline_end(text: str) -> int:
+def _headline_end(text: str, folded_title: str | None = None) -> int:
     """End of the headline zone: the first line, plus the next when the first is only a site
     label ("Site icon صحيفة الوطن") and the next reads as a headline (no closing full stop)."""
     lines = text.split("\n")
+    non_empty = [line.strip() for line in lines if line.strip()]
+    if len(non_empty) < 2:
+        return 0  # one paragraph: all body
+    if folded_title and non_empty[0] != folded_title and not non_empty[0].startswith(folded_title[:30]):
+        return 0  # the title came separately (JSON Lines, HTML): the text is the body
     pos = 0
     taken = 0
     for line in lines:
