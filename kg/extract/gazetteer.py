@@ -63,6 +63,11 @@ class Gazetteer:
             for name in person.short_ar_context:
                 add(name, Entry("person_context", person.id))
             for name in person.names_ar:
+                words = name.split()
+                # "خالد بن أحمد بن محمد آل خليفة": Gulf names carry more or fewer ancestors than
+                # the knowledge base lists; first name and father identify the person
+                if len(words) >= 4 and words[1] in ("بن", "ابن"):
+                    add(" ".join(words[:3]), Entry("person_short", person.id))
                 # the family name of a full name refers back to the person once named in full
                 # ("رئيس وزراء باكستان شهباز شريف ... وقال شريف")
                 for short in _surnames(name):

@@ -42,7 +42,7 @@ _NAME_STOP = {fold_key(w) for w in (
 )}
 _NAME_BEFORE_TITLE = re.compile(r"\s+((?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)\s*[،,]?\s*")
 _GENERIC_MINISTER = {"minister"}
-_PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}$")
+_PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}(?:في\s+|لدي\s+)?$")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _COMPLEMENT_WORDS = {fold_key(w) for w in (
@@ -87,6 +87,7 @@ class MentionResolver:
         self.kb = kb
         self.gaz = gazetteer
         self._group_sizes = {fold_key(w): n for w, n in kb.triggers.get("group_sizes", {}).items()}
+        self._common_words = frozenset(kb.common_words)
 
     # -- entry point -------------------------------------------------------------------------
     def resolve(self, text: str, day: date | None, home: str | None,
@@ -196,8 +197,13 @@ class MentionResolver:
         while j < len(hits):
             hit = hits[j]
             gap = text[last_end:hit.start]
-            portfolio = (roles and not quals and roles[-1] in _GENERIC_MINISTER and hit.kinds & {"demonym", "polity"}
-                         and _PORTFOLIO_GAP.match(gap))  # "وزير الاقتصاد والمالية الفرنسي"
+            portfolio = (roles and not quals and self.kb.roles[roles[-1]].role_class == "minister"
+                         and not text[hits[j - 1].start:hits[j - 1].start + 2] == "ال"  # "الوزير" takes no portfolio
+                         and hit.kinds & {"demonym", "polity"}
+                         and (_PORTFOLIO_GAP.match(gap) or _PORTFOLIO_GAP.match(gap.rstrip() + " "))
+                         # a title that names its portfolio ("وزير الخارجية") only extends it with و
+                         and (roles[-1] in _GENERIC_MINISTER or gap.lstrip().startswith("و")))
+            # "وزير الاقتصاد والمالية الفرنسي", "وزير الخارجية وشؤون الكومنولث في المملكة المتحدة"
             if j > i and not (_GAP_OK.match(gap) or _QUALIFIER_GAP.match(gap) or portfolio):
                 break
             kinds = hit.kinds
@@ -443,7 +449,8 @@ class MentionResolver:
                 hit = None  # a surname shared with someone not named here: just a word
             if hit is None and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
                 break
-            tokens.append((match.start(), match.end(), word, hit is not None or folded in _COMPLEMENT_WORDS))
+            known = hit is not None or folded in _COMPLEMENT_WORDS
+            tokens.append((match.start(), match.end(), word, known))
             cursor = match.end()
             if len(tokens) == 10:
                 break
@@ -452,6 +459,11 @@ class MentionResolver:
 
         def fits(run: list[tuple[int, int, str, bool]]) -> bool:
             words = [fold_key(t[2]) for t in run]
+            # names may hold a common word ("مساعد بن محمد العيبان") but are not made of them
+            # ("تعزيز علاقات التعاون", "مطلع الشهر الجاري")
+            common = [w in self._common_words for w in words if w not in _NAME_LINKS]
+            if words[-1] in self._common_words or all(common):
+                return False
             return (all(plain(t) for t in run) and not words[0].startswith("ال") and words[0] not in _NAME_LINKS
                     and words[-1] not in _NAME_LINKS and (len(run) <= 3 or any(w in _NAME_LINKS for w in words[1:-1])))
 
@@ -550,15 +562,27 @@ class MentionResolver:
             if not size:  # "أكد المجتمعون", "الوزراء": whoever attended the meeting just reported
                 out.mentions.append(Mention(hit.start, hit.end, "group", (), via="attendees"))
                 return
+        classes = _GROUP_CLASSES.get(word)
         people: list[Actor] = []
         for mention in reversed(out.mentions):
-            if mention.kind == "person" and mention.actor and mention.actor not in people:
+            if mention.kind == "person" and mention.actor and mention.actor not in people and self._in_classes(mention, classes):
                 people.append(mention.actor)
             if len(people) == size:
                 break
         if len(people) == size:
             end = hit.end if size == 2 else following.end()
             out.mentions.append(Mention(hit.start, end, "group", tuple(reversed(people)), via="group"))
+
+    def _in_classes(self, mention: Mention, classes: set[str] | None) -> bool:
+        """"الوزيران" are two ministers, "الزعيمان" two leaders: skip others named in between."""
+        if not classes:
+            return True
+        if mention.role and self._class_of(mention.role) in classes:
+            return True
+        person = self.kb.persons.get(mention.actor.key)
+        if person is None:
+            return True  # a local actor: nothing says otherwise
+        return any(self._class_of(o.role) in classes for o in person.offices)
 
     def _pronouns(self, text: str, out: Resolved, day: date | None = None) -> None:
         """سموه، جلالته، فخامته: the last person named with that honorific ("جلالة الملك"), else the
@@ -609,6 +633,11 @@ _HONORIFIC_OFFICES = {
     "سياده": ("president",),
     "دوله": ("prime_minister",),
     "معالي": ("foreign_minister", "defence_minister", "interior_minister", "secretary_general"),
+}
+_LEADERS = {"head_of_state", "head_of_government"}
+_GROUP_CLASSES = {
+    **{fold_key(w): {"minister"} for w in ("الوزيران", "الوزيرين")},
+    **{fold_key(w): _LEADERS for w in ("الرئيسان", "الرئيسين", "الزعيمان", "الزعيمين")},
 }
 _PLURAL_GROUPS = {fold_key(w) for w in ("القادة", "الزعماء", "الرؤساء", "الوزراء", "المجتمعون", "المجتمعين",
                                          "المشاركون", "المشاركين")}

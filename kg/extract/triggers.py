@@ -19,6 +19,7 @@ from kg.extract.normalize import fold_key, is_letter
 from kg.knowledge import KnowledgeBase
 
 _SUFFIXES = ("هما", "هم", "ها", "ه")
+_VERB_KINDS = {"agreement", "dual", "participle", "verb", "meeting_verb", "support_verb", "planned"}
 SUPPORT_VERBS = ("عقد", "عقدت", "عقدا", "أجرى", "أجرت", "أجريا", "جرى", "جرت", "أجراها", "عقدها", "أجراه", "عقده",
                  "شارك", "شاركت", "حضر", "حضرت", "ترأس", "ترأست", "أقام", "أقامت", "استضاف", "استضافت", "احتضن",
                  "احتضنت", "رأس", "ترأسا")
@@ -98,6 +99,8 @@ class TriggerIndex:
                 continue
             begin = start - len(clitic)
             for kind, core, suffix in entries:
+                if kind in _VERB_KINDS and clitic not in ("", "و", "ف"):
+                    continue  # a verb takes only و/ف: "كيري" is not ك + يرى
                 by_kind[kind].append(TriggerHit(begin, start, end, core, suffix, kind, text[begin:end]))
         for hits in by_kind.values():
             hits.sort(key=lambda h: (h.begin, -h.finish))

@@ -121,6 +121,7 @@ class KnowledgeBase:
     honorifics: tuple[str, ...]
     counterparts: tuple[str, ...]
     triggers: dict
+    common_words: tuple[str, ...] = ()
     raw: dict[str, list[dict]] = field(repr=False, default_factory=dict)
     _by_office: dict[tuple[str, str], list[tuple[Office, Person]]] = field(repr=False, default_factory=dict)
 
@@ -223,10 +224,12 @@ def load(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     }
     role_table = json.loads((directory / "roles.json").read_text(encoding="utf-8"))
     triggers = json.loads((directory / "triggers.json").read_text(encoding="utf-8"))
+    common = directory / "common_words.json"
+    common_words = tuple(json.loads(common.read_text(encoding="utf-8"))["words"]) if common.exists() else ()
     return KnowledgeBase(
         persons=persons, polities=polities, places=places, roles=_load_roles(role_table),
         honorifics=tuple(role_table.get("honorifics_ar", [])), counterparts=tuple(role_table.get("counterpart_ar", [])),
-        triggers=triggers,
+        triggers=triggers, common_words=common_words,
         raw={"persons": raw_persons, "countries": raw_countries, "organisations": raw_orgs, "places": raw_places},
     )
 
