@@ -8,7 +8,7 @@ not read as their meeting. Phone and video calls are never meetings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kg.extract.context import ArticleContext
 from kg.extract.mentions import Mention
@@ -23,8 +23,6 @@ _ADJECTIVES = {fold_key(w) for w in (
     "اجراه", "جرت", "جرى", "اليوم", "امس", "في", "الذي", "التي", "عقدت", "عقداها", "اجرياها",
 )}
 _ATTACH_WORDS = re.compile(r"^\s*(?:مع|بين|ضم|ضمت|جمع|جمعت|بمشاركه|بحضور|حضره|حضرها|شارك فيه|شارك فيها)\b")
-_POSSESSIVE = re.compile(r"(?:هما|هم|ها|ه)$")
-_THEN = re.compile(r"(?<![\u0621-\u064a])ثم(?![\u0621-\u064a])")
 _PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
 _CAPITAL_WORD = re.compile(r"(?<![\u0621-\u064a])[وب]?(?:ال)?عاصمه(?![\u0621-\u064a])")
 _SEPARATE = re.compile(r"(?<![\u0621-\u064a])(?:منفصل|منفصله|منفصلين|منفصلتين|كل علي حده|كلا علي حده|علي حده|علي انفراد|علي التوالي)(?![\u0621-\u064a])")
@@ -45,7 +43,6 @@ class FoundMeeting:
     pluperfect: bool = False
     past_verb: bool = False  # "استقبل": held whatever date phrase is near
     anchor: int = 0  # folded offset of the trigger
-    merged: list["FoundMeeting"] = field(default_factory=list)
 
     @property
     def keyset(self) -> frozenset[str]:
@@ -61,7 +58,6 @@ class MeetingFinder:
 
     def find(self) -> list[FoundMeeting]:
         found: list[FoundMeeting] = []
-        text = self.ctx.text
         for match in self.ctx.triggers.of("meeting_verb"):
             if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
                 continue
@@ -133,18 +129,12 @@ class MeetingFinder:
         subject = _actors(subjects)
         # "التقى X Y و Z" is one meeting of three, unless the article says the encounters were
         # separate ("لقاءين منفصلين", "كل على حدة"); "ثم" already splits clauses.
-        groups = self._split_objects(objects, match.end(), end)
+        groups = [list(m.actors) for m in objects]
         host = subject[0] if "ستقبل" in fold_key(word) else None
         if len(groups) > 1 and _SEPARATE.search(ctx.text):
             return self._make([subject + g for g in groups], status, word, match, pluperfect, host=host)
         merged = subject + [a for g in groups for a in g]
         return self._make([merged], status, word, match, pluperfect, host=host)
-
-    def _split_objects(self, objects: list[Mention], start: int, end: int) -> list[list[Actor]]:
-        groups: list[list[Actor]] = []
-        for m in objects:
-            groups.append(list(m.actors))
-        return groups
 
     def _from_noun(self, match: re.Match) -> list[FoundMeeting]:
         ctx = self.ctx

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from kg.extract.gazetteer import Entry, Gazetteer, Hit
@@ -532,8 +532,6 @@ class MentionResolver:
     def _anchor_role(self, anchor: Mention | None, day: date | None) -> str | None:
         if anchor is None:
             return None
-        if anchor.role and self.kb.roles.get(anchor.role, None) is None:
-            pass
         if anchor.role and any(r.key == anchor.role and r.in_kb for r in self.kb.roles.values()):
             return anchor.role
         person = self.kb.persons.get(anchor.actor.key)
@@ -661,4 +659,4 @@ def _local_actor(name: str) -> Actor:
     return Actor(key=key, kind="person", label_ar=name)
 
 
-__all__ = ["Mention", "MentionResolver", "Resolved", "replace"]
+__all__ = ["Mention", "MentionResolver", "Resolved"]
