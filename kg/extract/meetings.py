@@ -186,7 +186,8 @@ class MeetingFinder:
         if attached:
             group = _actors(attached)
             if len(group) < 2:  # "ولقاء قائد الثورة": the sentence's subject met the one named
-                group = [a for a in _actors(persons) if a not in group][:1] + group
+                group = ([a for a in _actors(persons) if a not in group][:1]
+                         or [a for a in self._topic(match.start()) if a not in group]) + group
             return make(group)
         return []
 

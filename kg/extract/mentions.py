@@ -209,7 +209,9 @@ class MentionResolver:
             kinds = hit.kinds
             if kinds & {"person", "person_short"} and not kinds & {"title", "polity", "demonym"}:
                 break
-            if "title" in kinds or "home_title" in kinds:
+            if ("title" in kinds or "home_title" in kinds) and roles and hit.clitic.endswith("ل"):
+                pass  # "المبعوث الخاص للرئيس الأمريكي": the envoy's, not the president's, phrase
+            elif "title" in kinds or "home_title" in kinds:
                 if quals and not hit.clitic.startswith("و") and stop_at_new_phrase:
                     # "الوزير الروسي أمين المجلس ..." may be two people (subject, object) or one
                     # (apposition); the caller decides by who holds what.

@@ -136,6 +136,8 @@ class StatementFinder:
                 body = self._body_after(end, word)
                 if body:
                     speakers, content_from, collective = [body[0]], body[1], True
+                elif self.media.search(text, max(sentence.start, start - 40), start):
+                    return None  # "وكانت وسائل إعلام قد أشارت": the media, not the last speaker
                 elif fold_key(word) in self.present:
                     return None  # "... تدعو إلى": present tense without a named subject is narration
                 elif kind == "participle" or fold_key(word) in self.continuation or _IMPLICIT_NEXT.match(text[end:end + 6]):
