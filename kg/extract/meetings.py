@@ -214,7 +214,7 @@ class MeetingFinder:
                 else:
                     break
             return chain
-        window = text[noun_end:clause_end]
+        window = text[noun_end:min(clause_end, noun_end + 45)]  # "اجتماع ... ضم" binds nearby, not a "بين" far on
         hook = re.search(r"(?<![\u0621-\u064a])(?:ضم|ضمت|جمع|جمعت|بمشاركه|بحضور|حضره|بين)(?![\u0621-\u064a])", window)
         if hook:
             return [m for m in after if m.start >= noun_end + hook.end()]
