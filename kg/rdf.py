@@ -379,46 +379,27 @@ class _ArticleQuads:
         return node
 
     def actor(self, actor: Actor) -> NamedNode:
+        """Knowledge-base actors are described once, in the default graph; repeating their
+        names in every article graph would multiply query rows in the union view. Local
+        actors (found by title, not in the knowledge base) are described in their article."""
         node = actor_iri(actor.key)
-        if not self._first_time(node):
+        if not actor.is_local or not self._first_time(node):
             return node
         add = self.add
         add(node, RDF.type, ACTOR_CLASS[actor.kind])
         add(node, KGO.key, Literal(actor.key))
-        if actor.label_en:
-            add(node, RDFS.label, Literal(actor.label_en, language="en"))
-        if actor.label_ar:
-            add(node, RDFS.label, Literal(actor.label_ar, language="ar"))
-        if actor.is_local:
-            add(node, KGO.localActor, _TRUE)
-            if not actor.label_ar:
-                add(node, RDFS.label, Literal(actor.key[len(LOCAL_PREFIX):], language="ar"))
-        elif not (actor.label_en or actor.label_ar):
-            add(node, RDFS.label, Literal(actor.key))
+        add(node, KGO.localActor, _TRUE)
+        name = actor.label_ar or actor.label_en or actor.key[len(LOCAL_PREFIX):]
+        add(node, RDFS.label, Literal(name, language="ar" if actor.label_ar else None))
+        add(node, SKOS.prefLabel, Literal(name, language="ar" if actor.label_ar else None))
         if actor.wikidata:
             add(node, KGO.wikidata, Literal(actor.wikidata))
             add(node, OWL.sameAs, wikidata_iri(actor.wikidata))
         return node
 
     def place(self, place: Place) -> NamedNode:
-        node = place_iri(place.key)
-        if not self._first_time(node):
-            return node
-        add = self.add
-        add(node, RDF.type, KGO.Place)
-        add(node, KGO.key, Literal(place.key))
-        if place.label_en:
-            add(node, RDFS.label, Literal(place.label_en, language="en"))
-        if place.label_ar:
-            add(node, RDFS.label, Literal(place.label_ar, language="ar"))
-        if not (place.label_en or place.label_ar):
-            add(node, RDFS.label, Literal(place.key))
-        if place.wikidata:
-            add(node, KGO.wikidata, Literal(place.wikidata))
-            add(node, OWL.sameAs, wikidata_iri(place.wikidata))
-        if place.country:
-            add(node, KGO.country, actor_iri(place.country))
-        return node
+        """Places all come from the knowledge base, described in the default graph."""
+        return place_iri(place.key)
 
     def meeting(self, meeting: Meeting) -> NamedNode:
         node = meeting_iri(meeting, self.article.id)

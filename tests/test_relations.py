@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from kg.knowledge import default
 from kg import rdf, relations
 from kg.cli import app
 from kg.cli_actors import visual
@@ -243,6 +244,9 @@ def test_local_actors_found_in_the_store_are_resolved_by_their_names(tmp_path):
     article = Article("local.txt", text)
     meeting = Meeting((host, local), "held", (Span(0, len(text), text),), date="2025-04-28")
     store = EmbeddedStore(tmp_path / "store")
+    # knowledge-base actors are described in the default graph, as ingest puts them there
+    kb = default()
+    store.add_default(rdf.knowledge_quads([p for p in kb.raw["persons"] if p["id"] == host.key], [], [], []))
     extraction = Extraction(article, [meeting], [], [host, local])
     store.replace_graph(rdf.graph_iri(article.id), rdf.extraction_quads(extraction))
     found = relations.resolve(store, "غفاروفا")

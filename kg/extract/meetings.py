@@ -127,6 +127,8 @@ class MeetingFinder:
                                   past_verb=not fold_key(word).startswith(("س", "ي", "ت")))
             return []
         subject = _actors(subjects)
+        if not subject:
+            return []  # a group word that names nobody ("استقبل المجتمعين")
         # "التقى X Y و Z" is one meeting of three, unless the article says the encounters were
         # separate ("لقاءين منفصلين", "كل على حدة"); "ثم" already splits clauses.
         groups = [list(m.actors) for m in objects]
