@@ -27,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 StoreOption = typer.Option(None, "--store", envvar="KG_STORE",
                            help="Store directory, or http(s) URL of a SPARQL server. Default: ~/.local/share/kg-meetings/store")
@@ -407,6 +407,8 @@ def serve(
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds a query may run before it is cancelled (503)."),
     max_results: int = typer.Option(10000, "--max-results", help="Most result rows returned; truncation is signalled."),
     cors: Optional[str] = typer.Option(None, "--cors", help="Allow this browser origin (e.g. https://example.org); off by default."),
+    max_body: int = typer.Option(10_000_000, "--max-body", help="Largest request body in bytes (413 beyond)."),
+    workers: int = typer.Option(0, "--workers", help="Query worker processes (0: one per core, 2 to 8)."),
 ) -> None:
     """Serve SPARQL over HTTP (SPARQL 1.1 Protocol), named queries, a JSON API and a web page.
 
@@ -418,8 +420,9 @@ def serve(
 
     if allow_update and token_file is None:
         raise typer.BadParameter("--allow-update needs --token-file: writes always require a token", param_hint="--allow-update")
+    options = {"workers": workers} if workers > 0 else {}
     run(store=store, host=host, port=port, allow_update=allow_update, token_file=token_file, timeout=timeout,
-        max_results=max_results, cors=cors)
+        max_results=max_results, cors=cors, max_body=max_body, **options)
 
 
 @app.command("eval")

@@ -21,7 +21,6 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 CHECK_EVERY = 256  # rows between two looks at the clock
 
 
@@ -102,13 +101,16 @@ def _quality(media_types: tuple[str, ...], ranges: list[tuple[str, float]]) -> f
     return best_q if best_specificity >= 0 else 0.0
 
 
-def negotiate(kind: str, accept_or_format: str | None) -> Format:
-    """The format for a result of `kind` ("results" or "graph"): a format name wins over `Accept`."""
-    offered = RESULT_FORMATS if kind == "results" else GRAPH_FORMATS
+def negotiate(kind: str, accept_or_format: str | None, offered: tuple[Format, ...] | None = None) -> Format:
+    """The format for a result of `kind` ("results" or "graph"): a format name wins over `Accept`.
+
+    `offered` narrows the choice (in order of preference), e.g. to the formats that hold datasets.
+    """
+    offered = offered or (RESULT_FORMATS if kind == "results" else GRAPH_FORMATS)
     wanted = (accept_or_format or "").strip()
     if wanted.lower() in FORMATS_BY_NAME:
         chosen = FORMATS_BY_NAME[wanted.lower()]
-        if chosen.kind != kind:
+        if chosen not in offered:
             raise NotAcceptable(f"format {wanted!r} cannot hold {_kind_name(kind)}; use one of "
                                 + ", ".join(f.name for f in offered))
         return chosen

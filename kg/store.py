@@ -63,6 +63,13 @@ class EmbeddedStore:
             Path(path).mkdir(parents=True, exist_ok=True)
         self._store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
 
+    @classmethod
+    def wrapping(cls, store: ox.Store, location: str) -> "EmbeddedStore":
+        """The interface over a store another component already opened (the server's)."""
+        wrapper = cls.__new__(cls)
+        wrapper.location, wrapper.read_only, wrapper._store = location, True, store
+        return wrapper
+
     @property
     def raw(self) -> ox.Store:
         return self._store

@@ -26,7 +26,7 @@ _TOPICS = ["التعاون الاقتصادي", "الأمن الإقليمي", "
 
 def persons() -> list[Actor]:
     return [Actor(f"person-{g.lower()}-{f.lower()}", "person", f"{g} {f}", f"{ga} {fa}")
-            for g, ga in zip(_GIVEN, _GIVEN_AR) for f, fa in zip(_FAMILY, _FAMILY_AR)]
+            for g, ga in zip(_GIVEN, _GIVEN_AR, strict=True) for f, fa in zip(_FAMILY, _FAMILY_AR, strict=True)]
 
 
 def places() -> list[Place]:

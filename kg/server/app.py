@@ -1,0 +1,574 @@
+"""The Starlette application: SPARQL 1.1 Protocol, Graph Store Protocol, named queries, page.
+
+One process owns the store's writable handle (and so its exclusive lock): updates and
+Graph Store writes run there, one at a time, in a thread. Read queries run in worker
+processes (see `kg.server.pool`) on read-only snapshots; every write bumps a generation
+number and a worker reopens its snapshot before the next query it gets after one.
+"""
+from __future__ import annotations
+
+import contextlib
+import hmac
+import logging
+import queue
+import re
+import threading
+import time
+import zlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from kg import queries as named_queries
+from kg.api import routes as api_routes
+from kg.formats import FORMATS_BY_NAME, NotAcceptable, negotiate
+from kg.rdf import KGO, PREFIXES, RDF
+from kg.server.guard import ForbiddenOperation, check
+from kg.server.pool import QueryTimeout, WorkerFailed, WorkerPool
+from kg.store import EmbeddedStore
+from kg.store import quads_to_sparql_data
+
+STATIC = Path(__file__).resolve().parent / "static"
+access_log = logging.getLogger("kg.server.access")
+_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+FORM = "application/x-www-form-urlencoded"
+DUMP_FORMATS = tuple(FORMATS_BY_NAME[name] for name in ("trig", "nquads", "turtle"))
+DUMP_EXTENSIONS = {"trig": "trig", "nquads": "nq", "turtle": "ttl"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str
+    allow_update: bool = False
+    token: str | None = None
+    timeout: float = 30.0
+    max_results: int = 10_000
+    cors: str | None = None
+    max_body: int = 10_000_000
+    workers: int = 2
+    queue: int = 16  # queries allowed to wait for a worker; beyond that, 429
+
+
+class Service:
+    """The state the handlers share: the writable store, the worker pool, the counters."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        Path(settings.store).mkdir(parents=True, exist_ok=True)
+        self.store = ox.Store(settings.store)
+        self.pool: WorkerPool | None = None
+        self.generation = 0
+        self.write_lock = threading.Lock()
+        self.in_flight = 0
+        self._counts: tuple[int, dict] | None = None
+
+    def start(self) -> None:
+        self.pool = WorkerPool(self.settings.store, self.settings.workers)
+
+    def stop(self) -> None:
+        if self.pool:
+            self.pool.close()
+        self.store.flush()
+
+    def write(self, update: str) -> None:
+        with self.write_lock:
+            self.store.update(update)
+            self.generation += 1
+
+    def counts(self) -> dict:
+        """Sizes for /health and /void, computed once per generation of the store."""
+        if self._counts and self._counts[0] == self.generation:
+            return self._counts[1]
+        generation = self.generation
+        counts = {"quads": len(self.store)}
+        for name, cls in (("articles", KGO.Article), ("meetings", KGO.Meeting), ("statements", KGO.Statement)):
+            query = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x {RDF.type} {cls} }}"
+            counts[name] = int(next(iter(self.store.query(query, use_default_graph_as_union=True)))["n"].value)
+        self._counts = (generation, counts)
+        return counts
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _error(status: int, message: str, headers: dict | None = None) -> HTTPException:
+    return HTTPException(status, message, headers)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _error(413, f"request body of {declared} bytes exceeds the limit of {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _error(413, f"request body exceeds the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _iris(values: list[str], what: str) -> list[str]:
+    for value in values:
+        if not _IRI.match(value):
+            raise _error(400, f"{what}: not an IRI: {value!r}")
+    return values
+
+
+def _format_choice(request: Request, params) -> str:
+    """`format=` (checked) wins over the Accept header."""
+    name = params.get("format")
+    if name:
+        if name.lower() not in FORMATS_BY_NAME:
+            raise _error(400, f"unknown format {name!r}; use one of {', '.join(sorted(FORMATS_BY_NAME))}")
+        return name
+    return request.headers.get("accept", "")
+
+
+def _authorize(service: Service, request: Request, refusal_status: int = 403) -> None:
+    settings = service.settings
+    if not settings.allow_update:
+        raise _error(refusal_status, "writes are disabled: this server is read-only "
+                     "(start it with --allow-update --token-file FILE to accept writes)",
+                     {"Allow": "GET, HEAD"} if refusal_status == 405 else None)
+    header = request.headers.get("authorization", "")
+    if not header:
+        raise _error(401, "writes need a bearer token: Authorization: Bearer <token>",
+                     {"WWW-Authenticate": 'Bearer realm="kg"'})
+    scheme, _, token = header.partition(" ")
+    expected = (settings.token or "").encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+        raise _error(403, "the bearer token is not valid")
+
+
+# --- queries ---------------------------------------------------------------------------
+
+
+async def run_query(service: Service, query: str, accept_or_format: str,
+                    default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Response:
+    try:
+        check(query)
+    except ForbiddenOperation as error:
+        raise _error(400, str(error)) from None
+    settings = service.settings
+    if service.in_flight >= settings.workers + settings.queue:
+        raise _error(429, f"too many queries at once (limit {settings.workers + settings.queue}); retry shortly",
+                     {"Retry-After": "1"})
+    request = {"query": query, "accept": accept_or_format, "limit": settings.max_results,
+               "generation": service.generation, "default_graphs": default_graphs or [],
+               "named_graphs": named_graphs or []}
+    deadline = time.monotonic() + settings.timeout
+    service.in_flight += 1
+    try:
+        answer = await run_in_threadpool(service.pool.run, request, deadline)
+    except QueryTimeout:
+        raise _error(503, f"query cancelled: it ran longer than the time limit of {settings.timeout:g} s",
+                     {"Retry-After": "1"}) from None
+    except WorkerFailed as error:
+        raise _error(500, str(error)) from None
+    finally:
+        service.in_flight -= 1
+    if answer.status != 200:
+        raise _error(answer.status, answer.message)
+    headers = {"X-KG-Result-Count": str(answer.count), "X-KG-Truncated": "true" if answer.truncated else "false",
+               "Vary": "Accept"}
+    if answer.truncated:
+        headers["X-KG-Max-Results"] = str(settings.max_results)
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def service_description(request: Request, service: Service) -> Response:
+    endpoint = str(request.url.replace(query=""))
+    formats = " , ".join(f"<http://www.w3.org/ns/formats/{name}>" for name in
+                         ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                          "Turtle", "N-Triples", "N-Quads", "TriG", "JSON-LD", "RDF_XML"))
+    languages = "sd:SPARQL11Query" + (" , sd:SPARQL11Update" if service.settings.allow_update else "")
+    body = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+<{endpoint}> a sd:Service ;
+    sd:endpoint <{endpoint}> ;
+    sd:supportedLanguage {languages} ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat {formats} ;
+    sd:defaultDataset [ a sd:Dataset ; void:sparqlEndpoint <{endpoint}> ] .
+"""
+    return Response(body, media_type="text/turtle; charset=utf-8")
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    service: Service = request.app.state.service
+    params = request.query_params
+    query = params.get("query")
+    default_graphs = params.getlist("default-graph-uri")
+    named_graphs = params.getlist("named-graph-uri")
+    if request.method == "POST":
+        media = _media_type(request)
+        body = await read_body(request, service.settings.max_body)
+        if media == FORM:
+            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            if "update" in form:
+                raise _error(400, "updates go to /update, not to the query endpoint")
+            query = (form.get("query") or [None])[0]
+            default_graphs += form.get("default-graph-uri", [])
+            named_graphs += form.get("named-graph-uri", [])
+        elif media == "application/sparql-query":
+            query = body.decode("utf-8", "replace")
+        else:
+            raise _error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
+    if not query:
+        if request.method == "GET":
+            return service_description(request, service)
+        raise _error(400, "no query given (parameter 'query')")
+    return await run_query(service, query, _format_choice(request, params),
+                           _iris(default_graphs, "default-graph-uri"), _iris(named_graphs, "named-graph-uri"))
+
+
+async def update_endpoint(request: Request) -> Response:
+    service: Service = request.app.state.service
+    _authorize(service, request)
+    media = _media_type(request)
+    body = await read_body(request, service.settings.max_body)
+    if media == FORM:
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        if form.get("using-graph-uri") or form.get("using-named-graph-uri"):
+            raise _error(400, "using-graph-uri and using-named-graph-uri are not supported")
+        update = (form.get("update") or [""])[0]
+    elif media == "application/sparql-update":
+        update = body.decode("utf-8", "replace")
+    else:
+        raise _error(415, "POST an update as application/sparql-update or application/x-www-form-urlencoded")
+    if not update.strip():
+        raise _error(400, "no update given (parameter 'update')")
+    try:
+        check(update)
+        await run_in_threadpool(service.write, update)
+    except ForbiddenOperation as error:
+        raise _error(400, str(error)) from None
+    except SyntaxError as error:
+        raise _error(400, f"malformed update: {error}") from None
+    except (ValueError, OSError) as error:
+        raise _error(400, f"update failed: {error}") from None
+    return Response(status_code=204)
+
+
+# --- named queries ---------------------------------------------------------------------
+
+
+def _describe(query: named_queries.NamedQuery, request: Request) -> dict:
+    return {"name": query.name, "title": query.title, "description": query.description,
+            "params": [{"name": p.name, "type": p.type, "doc": p.doc} for p in query.params],
+            "example": query.example, "url": str(request.url_for("named_query", name=query.name)),
+            "text": query.text}
+
+
+async def list_queries(request: Request) -> Response:
+    return JSONResponse([_describe(q, request) for q in named_queries.catalogue().values()])
+
+
+async def named_query(request: Request) -> Response:
+    service: Service = request.app.state.service
+    try:
+        query = named_queries.get(request.path_params["name"])
+    except KeyError as error:
+        raise _error(404, str(error.args[0])) from None
+    values = {key: value for key, value in request.query_params.items() if key != "format"}
+    try:
+        text = query.bind(values)
+    except ValueError as error:
+        raise _error(400, str(error)) from None
+    return await run_query(service, text, _format_choice(request, request.query_params))
+
+
+# --- graph store protocol --------------------------------------------------------------
+
+
+def _target(request: Request) -> ox.NamedNode | ox.DefaultGraph | None:
+    params = request.query_params
+    if "graph" in params and "default" in params:
+        raise _error(400, "give either 'graph' or 'default', not both")
+    if "graph" in params:
+        return ox.NamedNode(_iris([params["graph"]], "graph")[0])
+    if "default" in params:
+        return ox.DefaultGraph()
+    return None
+
+
+async def graph_store(request: Request) -> Response:
+    service: Service = request.app.state.service
+    target = _target(request)
+    if request.method in ("GET", "HEAD"):
+        if target is None:
+            return await dump(request)
+        if isinstance(target, ox.NamedNode) and not service.store.contains_named_graph(target):
+            raise _error(404, f"no graph {target.value}")
+        try:
+            fmt = negotiate("graph", _format_choice(request, request.query_params))
+        except NotAcceptable as error:
+            raise _error(406, str(error)) from None
+        body = await run_in_threadpool(service.store.dump, format=fmt.rdf, from_graph=target,
+                                       prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None)
+        return Response(body if request.method == "GET" else b"", media_type=fmt.media_type,
+                        headers={"Vary": "Accept"})
+    _authorize(service, request, refusal_status=405)
+    if target is None:
+        raise _error(400, "name the graph: ?graph=IRI or ?default")
+    graph_sparql = "DEFAULT" if isinstance(target, ox.DefaultGraph) else f"GRAPH {target}"
+    existed = isinstance(target, ox.DefaultGraph) or service.store.contains_named_graph(target)
+    if request.method == "DELETE":
+        if not existed:
+            raise _error(404, f"no graph {target.value}")
+        await run_in_threadpool(service.write, f"DROP {graph_sparql}")
+        return Response(status_code=204)
+    body = await read_body(request, service.settings.max_body)
+    media = _media_type(request)
+    rdf_format = ox.RdfFormat.from_media_type(media) if media else None
+    if rdf_format is None:
+        raise _error(415, f"cannot read RDF of media type {media or '(none)'}")
+    try:
+        quads = [ox.Quad(item.subject, item.predicate, item.object, target)
+                 for item in ox.parse(body, format=rdf_format, base_iri=str(request.url))]
+    except SyntaxError as error:
+        raise _error(400, f"malformed {media}: {error}") from None
+    data = quads_to_sparql_data(quads)
+    drop = f"DROP SILENT {graph_sparql} ;\n" if request.method == "PUT" else ""
+    update = f"{drop}INSERT DATA {{\n{data}\n}}" if quads else drop.rstrip(" ;\n") or ""
+    if update:
+        await run_in_threadpool(service.write, update)
+    return Response(status_code=201 if not existed else 204)
+
+
+# --- dataset ---------------------------------------------------------------------------
+
+
+class _ChunkWriter:
+    """A file-like object for pyoxigraph: gathers output into 64 KiB chunks on a bounded queue."""
+
+    def __init__(self, chunks: queue.Queue, cancelled: threading.Event) -> None:
+        self.chunks, self.cancelled, self.buffer = chunks, cancelled, bytearray()
+
+    def write(self, data) -> int:
+        self.buffer += data
+        if len(self.buffer) >= 1 << 16:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self.buffer:
+            self._put(bytes(self.buffer))
+            self.buffer.clear()
+
+    def _put(self, item) -> None:
+        while True:
+            if self.cancelled.is_set():
+                raise BrokenPipeError("client went away")
+            try:
+                self.chunks.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+
+def _stream(produce, gzip: bool) -> AsyncIterator[bytes]:
+    """Runs `produce(writer)` in a thread and yields what it writes, compressed when asked."""
+    chunks: queue.Queue = queue.Queue(maxsize=16)
+    cancelled = threading.Event()
+    done = object()
+
+    def work() -> None:
+        writer = _ChunkWriter(chunks, cancelled)
+        try:
+            produce(writer)
+            writer.flush()
+        except BrokenPipeError:
+            return
+        except Exception as error:  # reported in the log; the stream ends short
+            access_log.error("dump failed: %s", error)
+        with contextlib.suppress(BrokenPipeError):
+            writer._put(done)
+
+    async def generate() -> AsyncIterator[bytes]:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, 31) if gzip else None
+        thread = threading.Thread(target=work, daemon=True)
+        thread.start()
+        try:
+            while (chunk := await run_in_threadpool(chunks.get)) is not done:
+                yield compressor.compress(chunk) if compressor else chunk
+            if compressor:
+                yield compressor.flush()
+        finally:
+            cancelled.set()
+
+    return generate()
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether Accept-Encoding allows gzip (named or `*`, with a q above 0)."""
+    for part in header.split(","):
+        coding, _, params = part.partition(";")
+        key, _, value = params.partition("=")
+        try:
+            q = float(value) if key.strip().lower() == "q" else 1.0
+        except ValueError:
+            q = 0.0
+        if coding.strip().lower() in ("gzip", "*") and q > 0:
+            return True
+    return False
+
+
+async def dump(request: Request) -> Response:
+    """The whole dataset, streamed: TriG (default), N-Quads, or Turtle (all graphs merged)."""
+    service: Service = request.app.state.service
+    choice = request.query_params.get("format") or request.headers.get("accept", "")
+    try:
+        fmt = negotiate("graph", choice, DUMP_FORMATS)
+    except NotAcceptable as error:
+        raise _error(406, str(error)) from None
+    name = fmt.name
+    store = service.store
+    if name == "turtle":
+        def produce(writer):
+            triples = (quad.triple for quad in store.quads_for_pattern(None, None, None, None))
+            ox.serialize(triples, writer, fmt.rdf, prefixes=PREFIXES)
+    else:
+        def produce(writer):
+            store.dump(writer, fmt.rdf, prefixes=PREFIXES if name == "trig" else None)
+    gzip = _accepts_gzip(request.headers.get("accept-encoding", ""))
+    headers = {"Vary": "Accept, Accept-Encoding",
+               "Content-Disposition": f'attachment; filename="kg-dump.{DUMP_EXTENSIONS[name]}"'}
+    if gzip:
+        headers["Content-Encoding"] = "gzip"
+    if request.method == "HEAD":
+        return Response(b"", media_type=fmt.media_type, headers=headers)
+    return StreamingResponse(_stream(produce, gzip), media_type=fmt.media_type, headers=headers)
+
+
+async def health(request: Request) -> Response:
+    service: Service = request.app.state.service
+    counts = await run_in_threadpool(service.counts)
+    return JSONResponse({"ok": True, "store": service.settings.store, "triples": counts["quads"],
+                         "generation": service.generation, "workers": service.settings.workers,
+                         "running": service.in_flight, "writable": service.settings.allow_update,
+                         "worker_pids": service.pool.pids() if service.pool else []})
+
+
+async def void(request: Request) -> Response:
+    service: Service = request.app.state.service
+    counts = await run_in_threadpool(service.counts)
+    base = str(request.base_url)
+    partitions = "".join(
+        f' ;\n    void:classPartition [ void:class <{cls.value}> ; void:entities {counts[name]} ]'
+        for name, cls in (("articles", KGO.Article), ("meetings", KGO.Meeting), ("statements", KGO.Statement)))
+    body = f"""@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+<{base}void#dataset> a void:Dataset ;
+    dct:title "Diplomatic meetings and statements extracted from Arabic news" ;
+    void:sparqlEndpoint <{base}sparql> ;
+    void:dataDump <{base}dump> ;
+    void:uriSpace "{PREFIXES['id']}" ;
+    void:triples {counts["quads"]}{partitions} .
+"""
+    return Response(body, media_type="text/turtle; charset=utf-8")
+
+
+async def index(request: Request) -> Response:
+    return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+
+# --- application -----------------------------------------------------------------------
+
+
+class AccessLog:
+    """One line per request: client, method, path, status, bytes, milliseconds."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started, status, size = time.perf_counter(), [0], [0]
+
+        async def sending(message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            elif message["type"] == "http.response.body":
+                size[0] += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            client = (scope.get("client") or ("-", 0))[0]
+            path = scope["path"] + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+            access_log.info('%s "%s %s" %d %d %.1fms', client, scope["method"], path[:300], status[0], size[0],
+                            (time.perf_counter() - started) * 1000)
+
+
+async def _plain_error(request: Request, error: HTTPException) -> Response:
+    return PlainTextResponse(str(error.detail) + "\n", status_code=error.status_code, headers=error.headers)
+
+
+def create_app(store: str | Path, *, allow_update: bool = False, token_file: Path | None = None,
+               timeout: float = 30.0, max_results: int = 10_000, cors: str | None = None,
+               max_body: int = 10_000_000, workers: int = 2, queue_size: int = 16) -> Starlette:
+    """The ASGI app over the store directory `store`; it opens the store (taking its lock) now."""
+    token = None
+    if allow_update:
+        if token_file is None:
+            raise ValueError("--allow-update needs --token-file: writes are only accepted with a bearer token")
+        token = Path(token_file).read_text(encoding="utf-8").strip()
+        if len(token) < 16:
+            raise ValueError(f"the token in {token_file} is too short (at least 16 characters)")
+    settings = Settings(str(store), allow_update, token, timeout, max_results, cors, max_body, max(1, workers),
+                        max(0, queue_size))
+    service = Service(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        service.start()
+        try:
+            yield
+        finally:
+            service.stop()
+
+    routes = [
+        Route("/", index, methods=["GET", "HEAD"]),
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
+        Route("/query", sparql_endpoint, methods=["GET", "POST"]),
+        Route("/update", update_endpoint, methods=["POST"]),
+        Route("/store", graph_store, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
+        Route("/queries", list_queries, methods=["GET"]),
+        Route("/queries/{name}", named_query, methods=["GET"], name="named_query"),
+        Route("/health", health, methods=["GET"]),
+        Route("/void", void, methods=["GET"]),
+        Route("/dump", dump, methods=["GET", "HEAD"]),
+        # the actor API reads the server's own store: its queries are bounded by one actor
+        *api_routes(lambda: EmbeddedStore.wrapping(service.store, settings.store)),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    middleware = [Middleware(AccessLog)]
+    if cors:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=[cors], allow_methods=["GET", "POST", "PUT", "DELETE"],
+                                     allow_headers=["Authorization", "Content-Type", "Accept"],
+                                     expose_headers=["X-KG-Truncated", "X-KG-Result-Count"]))
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={HTTPException: _plain_error})
+    app.state.service = service
+    return app
