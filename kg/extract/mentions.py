@@ -52,7 +52,8 @@ _COMPLEMENT_WORDS = {fold_key(w) for w in (
     "الخليج", "آية", "الله", "السيد", "سماحة", "المملكة", "البلاد", "الدولة", "السلطنة", "الإمارة",
 )}
 _TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
-_PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته")}
+_PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته",
+                                               "سماحته")}
 _PRONOUN_HONORIFIC_RE = re.compile(r"(?<![\u0621-\u064a])[وفبل]?(?P<w>" + "|".join(sorted(_PRONOUN_HONORIFICS)) + r")(?![\u0621-\u064a])")
 _GAP_OK = re.compile(r'^[\s،,"“”«»\'()\-–]*$')
 _QUALIFIER_GAP = re.compile(r'^[\s،,"“”«»]*(?:(?:في|لدي|ل|باسم|الي)\s*)?(?:(?:جمهوريه|دوله|مملكه|سلطنه|اماره|الجمهوريه|المملكه|الدوله)\s+)?$')
@@ -212,7 +213,8 @@ class MentionResolver:
             if ("title" in kinds or "home_title" in kinds) and roles and hit.clitic.endswith("ل"):
                 pass  # "المبعوث الخاص للرئيس الأمريكي": the envoy's, not the president's, phrase
             elif "title" in kinds or "home_title" in kinds:
-                if quals and not hit.clitic.startswith("و") and stop_at_new_phrase:
+                specific = quals or any(self.kb.roles[r].implies for r in roles)
+                if specific and not hit.clitic.startswith("و") and stop_at_new_phrase:
                     # "الوزير الروسي أمين المجلس ..." may be two people (subject, object) or one
                     # (apposition); the caller decides by who holds what.
                     break
@@ -494,8 +496,10 @@ class MentionResolver:
             for candidate in candidates:
                 if fits(candidate):
                     return self._original(candidate[0][0], candidate[-1][1]), candidate[-1][1]
-            if at_start:
-                return None, pos  # a surname or ordinary words right after the title: no new name here
+            if at_start and (len(run) == 1 or not any(fold_key(t[2]) in self._common_words for t in run)):
+                return None, pos  # a surname right after the title ("السفير الصقعبي"): no new name here
+            # otherwise the run describes the office ("رئيس لجنة الشؤون الدولية في مجلس الدوما"):
+            # the name comes after it
         return None, pos
 
     # -- counterparts, groups, pronouns --------------------------------------------------------------
@@ -628,6 +632,7 @@ _TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السف�
 
 _HONORIFIC_OFFICES = {
     "جلاله": ("king", "queen", "sultan"),
+    "سماحه": ("supreme_leader", "marja", "grand_imam", "movement_leader"),
     "فخامه": ("president",),
     "سمو": ("emir", "crown_prince"),
     "سياده": ("president",),
