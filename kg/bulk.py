@@ -48,7 +48,7 @@ from kg.sources import ARTICLE_SUFFIXES, JSONL_SUFFIXES, SourceProblem, read_art
 
 CHUNK = 256  # articles read and hash-checked together
 TASK = 16  # articles per worker task: small enough to balance, large enough to amortise pickling
-BATCH_ARTICLES = 1000  # articles per write transaction (embedded)
+BATCH_ARTICLES = 1000  # articles per write transaction; KG_INGEST_BATCH overrides
 BATCH_BYTES = 16 << 20  # request body cap per remote update (oxigraph serve refuses >128 MB)
 PENDING_NODE = ox.NamedNode(rdf.ID_NS + "ingest/pending")
 PENDING_PRED = ox.NamedNode(rdf.KGO_NS + "pendingGraph")
@@ -327,7 +327,7 @@ def default_workers() -> int:
 
 def run(store, paths: Iterable[str], *, metadata: Path | None = None, published: date | None = None,
         source: str | None = None, force: bool = False, workers: int | None = None,
-        batch_articles: int = BATCH_ARTICLES, use_bulk_load: bool | None = None, extractor=None,
+        batch_articles: int | None = None, use_bulk_load: bool | None = None, extractor=None,
         on_outcome: Callable[[Outcome], None] | None = None) -> IngestReport:
     """Ingest everything `paths` hold into `store`; see the module docstring for the design.
 
@@ -343,6 +343,7 @@ def run(store, paths: Iterable[str], *, metadata: Path | None = None, published:
     report.recovered = recover_interrupted(store)
     ensure_knowledge(store, extractor.kb if extractor is not None else default_kb())
     workers = workers or default_workers()
+    batch_articles = batch_articles or int(os.environ.get("KG_INGEST_BATCH") or BATCH_ARTICLES)
     writer = Writer(store, batch_articles=batch_articles, use_bulk_load=use_bulk_load)
     notify = on_outcome or (lambda outcome: None)
     # `extracting` holds (articles, replaces, result) in input order; `waiting` what the

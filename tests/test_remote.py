@@ -1,0 +1,178 @@
+"""The remote store against a real `oxigraph serve` (the binary from the oxigraph package),
+started here on a free local port and always stopped."""
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from kg.remote import RemoteStore, RemoteStoreError, endpoints
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+KG = str(BIN / "kg")
+SEEDS = ROOT / "seeds"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    binary = BIN / "oxigraph"
+    if not binary.exists():
+        pytest.skip("the oxigraph package (oxigraph serve) is not installed")
+    port = free_port()
+    process = subprocess.Popen([str(binary), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                requests.get(f"{url}/query", timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("oxigraph serve did not start")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def kg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([KG, *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def both(server, tmp_path_factory):
+    """The seeds ingested into the server and into an embedded store."""
+    local = str(tmp_path_factory.mktemp("embedded") / "store")
+    for store in (server, local):
+        done = kg("ingest", str(SEEDS), "--metadata", str(SEEDS / "metadata.json"), "--store", store, "--json")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["ingested"] == 5
+    return server, local
+
+
+@pytest.mark.parametrize("command", [
+    ["stats", "--json"],
+    ["meetings", "--actor", "Putin", "--json"],
+    ["statements", "--speaker", "Khamenei", "--json"],
+    ["query", "SELECT ?d WHERE { ?a <https://w3id.org/kg-meetings/ontology#documentId> ?d } ORDER BY ?d", "-f", "csv"],
+    ["query", "relations", "-p", "actor=https://w3id.org/kg-meetings/id/actor/vladimir-putin", "-f", "json"],
+])
+def test_commands_answer_the_same_remotely(both, command):
+    remote, local = both
+    answers = []
+    for store in (remote, local):
+        done = kg(*command, "--store", store)
+        assert done.returncode == 0, done.stderr
+        answers.append(done.stdout.replace(store, "STORE"))
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig", "turtle"])
+def test_export_gives_the_same_graph(both, fmt):
+    import pyoxigraph as ox
+
+    remote, local = both
+    dumps = []
+    for store in (remote, local):
+        done = subprocess.run([KG, "export", "-f", fmt, "--store", store], capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        kind = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE}[fmt]
+        dumps.append({str(q) for q in ox.parse(done.stdout, format=kind)})
+    assert dumps[0] == dumps[1] and len(dumps[0]) > 1000
+
+
+def test_reingest_remotely_skips_unchanged(both):
+    remote, _ = both
+    done = kg("ingest", str(SEEDS), "--metadata", str(SEEDS / "metadata.json"), "--store", remote, "--json")
+    assert json.loads(done.stdout)["unchanged"] == 5
+
+
+def test_unreachable_server_is_a_clear_error():
+    done = kg("stats", "--store", f"http://127.0.0.1:{free_port()}")
+    assert done.returncode == 2
+    assert "cannot reach the SPARQL server" in " ".join(done.stderr.split())
+
+
+class _Flaky(http.server.BaseHTTPRequestHandler):
+    """Answers 503 (then 429) to the first requests, then forwards to the real server."""
+
+    failures: list[tuple[int, dict]] = []
+    upstream = ""
+    seen = 0
+
+    def _handle(self) -> None:
+        type(self).seen += 1
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.failures:
+            status, headers = self.failures.pop(0)
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        forwarded = requests.request(self.command, self.upstream + self.path, data=body, timeout=30,
+                                     headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+        self.send_response(forwarded.status_code)
+        self.send_header("Content-Type", forwarded.headers.get("Content-Type", "text/plain"))
+        self.send_header("Content-Length", str(len(forwarded.content)))
+        self.end_headers()
+        self.wfile.write(forwarded.content)
+
+    do_GET = do_POST = _handle
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_transient_errors_are_retried(both):
+    remote, _ = both
+    _Flaky.upstream, _Flaky.seen = remote, 0
+    _Flaky.failures = [(503, {}), (503, {}), (429, {"Retry-After": "0"})]
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        store = RemoteStore(f"http://127.0.0.1:{proxy.server_address[1]}", backoff=0.01)
+        rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/kg-meetings/ontology#Article> }")
+        assert int(rows[0]["n"].value) == 5
+        assert _Flaky.seen == 5  # three refusals, then the check at open and the query
+        _Flaky.failures = [(503, {})] * 3
+        with pytest.raises(RemoteStoreError, match="503"):
+            RemoteStore(f"http://127.0.0.1:{proxy.server_address[1]}", backoff=0.01, retries=2)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+def test_location_conventions():
+    assert endpoints("http://h:7878") == {"query": "http://h:7878/query", "update": "http://h:7878/update",
+                                          "store": "http://h:7878/store"}
+    assert endpoints("http://h:3030/ds") == {"query": "http://h:3030/ds/query", "update": "http://h:3030/ds/update",
+                                             "store": "http://h:3030/ds/data"}
+    assert endpoints("https://h/?query=/sparql&update=/sparql&store=") == {
+        "query": "https://h/sparql", "update": "https://h/sparql", "store": None}
+
+
+def test_oxigraph_binary_is_where_the_tests_look():
+    assert shutil.which("oxigraph", path=str(BIN)) or not (BIN / "oxigraph").exists()
