@@ -64,6 +64,14 @@ def test_holdout_articles_scores(extractor):
     assert result["statements"]["speaker_accuracy"] >= 0.90
 
 
+@pytest.mark.parametrize("name, meetings_floor, statements_floor", [("blind", 0.75, 0.85), ("blind2", 0.55, 0.75)])
+def test_blind_sets_do_not_regress(extractor, name, meetings_floor, statements_floor):
+    """Floors a little under today's figures: a change that loses generality fails here."""
+    result = score_set(extractor, DATA / name / "articles", DATA / name / "metadata.json", DATA / name / "gold")
+    assert result["meetings"]["exact"]["f1"] >= meetings_floor
+    assert result["statements"]["matched"]["f1"] >= statements_floor
+
+
 def extract(extractor: Extractor, body: str, published: str = "2024-05-15") -> tuple[list, list]:
     article = Article(id="t.txt", text="عنوان\n\n" + body, published=date.fromisoformat(published))
     found = extractor.extract(article)
