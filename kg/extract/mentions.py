@@ -40,6 +40,7 @@ _NAME_STOP = {fold_key(w) for w in (
     "بمناسبة", "لمناسبة", "بهدف", "لبحث", "لمناقشة", "ضمن", "إثر", "وسط", "بحضور", "برفقة", "يرافقه", "ترافقه",
     "والوفد", "الوفد", "المرافق", "وبحث", "وتناول", "تناول", "وجرى", "جرى",
 )}
+_COMPLEMENT_GAP = re.compile(r"^\s+(?:الي|لدي|في|لشوون|للشوون|باسم)\s+(?:[\u0621-\u064a]+\s+){0,4}$")
 _NAME_BEFORE_TITLE = re.compile(r"\s+((?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)\s*[،,]?\s*")
 _GENERIC_MINISTER = {"minister"}
 _PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}(?:في\s+|لدي\s+)?$")
@@ -293,6 +294,14 @@ class MentionResolver:
                 merged.start = start
                 out.mentions.append(merged)
                 return (chain_end - i) + used
+        # A name after the title's complement wins too ("المبعوث الخاص للرئيس الأمريكي إلى الشرق
+        # الأوسط ستيف ويتكوف", "سفير الكويت لدى مصر فلان").
+        k = chain_end
+        while k < len(hits) and hits[k].kinds <= {"place", "polity", "demonym"} and hits[k].start - end < 45:
+            k += 1
+        if (k > chain_end or k < len(hits)) and k < len(hits) and hits[k].kinds & {"person", "person_short"} \
+                and _COMPLEMENT_GAP.match(text[end:hits[k].start]) and not _GAP_OK.match(text[end:hits[k].start]):
+            return (k - i) + self._name_after_title(hits, k, start, roles, quals, day, out)
         # A name right after the titles wins.
         if chain_end < len(hits) and _GAP_OK.match(text[end:hits[chain_end].start]):
             nxt = hits[chain_end]
