@@ -421,8 +421,15 @@ def serve(
     if allow_update and token_file is None:
         raise typer.BadParameter("--allow-update needs --token-file: writes always require a token", param_hint="--allow-update")
     options = {"workers": workers} if workers > 0 else {}
-    run(store=store, host=host, port=port, allow_update=allow_update, token_file=token_file, timeout=timeout,
-        max_results=max_results, cors=cors, max_body=max_body, **options)
+    try:
+        run(store=store, host=host, port=port, allow_update=allow_update, token_file=token_file, timeout=timeout,
+            max_results=max_results, cors=cors, max_body=max_body, **options)
+    except (ValueError, OSError) as error:
+        err.print(f"[red]error:[/red] {error}")
+        if store and store.startswith(("http://", "https://")):
+            err.print("A remote store already has its own SPARQL endpoint: query it directly, "
+                      "or run `kg serve` on a machine that holds the store directory.")
+        raise typer.Exit(2)
 
 
 @app.command("eval")
