@@ -62,6 +62,10 @@ class MeetingFinder:
             if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
                 continue
             found += self._from_verb(match)
+        for match in self.ctx.triggers.of("meeting_verb_object"):
+            if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
+                continue
+            found += self._from_object_verb(match)
         for match in self.ctx.triggers.of("meeting_noun"):
             if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
                 continue
@@ -137,6 +141,21 @@ class MeetingFinder:
             return self._make([subject + g for g in groups], status, word, match, pluperfect, host=host)
         merged = subject + [a for g in groups for a in g]
         return self._make([merged], status, word, match, pluperfect, host=host)
+
+    def _from_object_verb(self, match) -> list[FoundMeeting]:
+        """"حيث استقبله ولي العهد": the host is named after the verb, the guest is whom the
+        sentence is about."""
+        ctx = self.ctx
+        start, end = self._clause(match.start())
+        if self._is_remote(start, end):
+            return []
+        after = [m for m in ctx.persons_between(match.end(), end) if m.kind == "person"]
+        if not after:
+            return []
+        guest = self._topic(match.start())
+        status = self._status(match.group("w"), start, match.start(), end)
+        return self._make([_actors(after[:1]) + [a for a in guest if a not in _actors(after[:1])]], status,
+                          match.group("w"), match, False, host=after[0].actor)
 
     def _from_noun(self, match: re.Match) -> list[FoundMeeting]:
         ctx = self.ctx

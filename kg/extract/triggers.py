@@ -19,7 +19,7 @@ from kg.extract.normalize import fold_key, is_letter
 from kg.knowledge import KnowledgeBase
 
 _SUFFIXES = ("هما", "هم", "ها", "ه")
-_VERB_KINDS = {"agreement", "dual", "participle", "verb", "meeting_verb", "support_verb", "planned"}
+_VERB_KINDS = {"meeting_verb_object", "agreement", "dual", "participle", "verb", "meeting_verb", "support_verb", "planned"}
 SUPPORT_VERBS = ("عقد", "عقدت", "عقدا", "أجرى", "أجرت", "أجريا", "جرى", "جرت", "أجراها", "عقدها", "أجراه", "عقده",
                  "شارك", "شاركت", "حضر", "حضرت", "ترأس", "ترأست", "أقام", "أقامت", "استضاف", "استضافت", "احتضن",
                  "احتضنت", "رأس", "ترأسا")
@@ -60,6 +60,7 @@ class TriggerIndex:
             "participle": r["participles"],
             "verb": r["verbs"] + r["present_verbs"] + ["بالقول"],
             "meeting_verb": t["meeting"]["strong_verbs"] + list(TALK_VERBS),
+            "meeting_verb_object": t["meeting"].get("verbs_with_object", []),
             "planned": t["planned_markers"],
             "remote": t["remote_markers"],
             "support_verb": list(SUPPORT_VERBS),
