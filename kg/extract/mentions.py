@@ -40,6 +40,9 @@ _NAME_STOP = {fold_key(w) for w in (
     "بمناسبة", "لمناسبة", "بهدف", "لبحث", "لمناقشة", "ضمن", "إثر", "وسط", "بحضور", "برفقة", "يرافقه", "ترافقه",
     "والوفد", "الوفد", "المرافق", "وبحث", "وتناول", "تناول", "وجرى", "جرى",
 )}
+# titles that govern another in construct state: "مستشار الرئيس" is the president's adviser
+_DEPENDENT_TITLES = {fold_key(w) for w in ("مستشار", "مستشارة", "مبعوث", "مبعوثة", "مساعد", "مساعدة", "سفير", "سفيرة",
+                                           "نائب", "نائبة", "مدير مكتب", "المتحدث باسم", "الناطق باسم")}
 _COMPLEMENT_GAP = re.compile(r"^\s+(?:الي|لدي|في|لشوون|للشوون|باسم)\s+(?:[\u0621-\u064a]+\s+){0,4}$")
 _NAME_BEFORE_TITLE = re.compile(r"\s+((?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)\s*[،,]?\s*")
 _GENERIC_MINISTER = {"minister"}
@@ -194,6 +197,7 @@ class MentionResolver:
         roles: list[str] = []
         quals: list[str] = []
         home = False
+        last_title_text = ""
         j = i
         last_end = hits[i].start
         while j < len(hits):
@@ -211,8 +215,9 @@ class MentionResolver:
             kinds = hit.kinds
             if kinds & {"person", "person_short"} and not kinds & {"title", "polity", "demonym"}:
                 break
-            if ("title" in kinds or "home_title" in kinds) and roles and hit.clitic.endswith("ل"):
-                pass  # "المبعوث الخاص للرئيس الأمريكي": the envoy's, not the president's, phrase
+            if ("title" in kinds or "home_title" in kinds) and roles and (
+                    hit.clitic.endswith("ل") or (last_title_text in _DEPENDENT_TITLES and text[hit.start:hit.start + 2] == "ال")):
+                pass  # "المبعوث الخاص للرئيس الأمريكي", "مستشار الرئيس الروسي": the envoy's, the adviser's phrase
             elif "title" in kinds or "home_title" in kinds:
                 specific = quals or any(self.kb.roles[r].implies for r in roles)
                 if specific and not hit.clitic.startswith("و") and stop_at_new_phrase:
@@ -221,6 +226,7 @@ class MentionResolver:
                     break
                 title = hit.first("title", "home_title")
                 roles.append(title.ref)
+                last_title_text = text[hit.start:hit.end]
                 home = home or title.kind == "home_title"
             elif kinds & {"demonym", "polity"}:
                 if not roles:
