@@ -177,6 +177,9 @@ class MeetingFinder:
         if match.group("s") in ("هما", "هم"):  # "خلال لقائهما": the two persons just named
             return make(_actors(before[-2:]) if len(before) >= 2 else _actors(persons[:2]))
         if possessive:  # "خلال لقائه X": the clause's subject and X
+            if not attached and after and after[0].start - noun_end <= 100 and after[0].kind == "person" \
+                    and not ctx.triggers.within("verb", noun_end, after[0].start):
+                attached = after[:1]  # "خلال استقباله في دار الرئاسة بعمان اليوم، الوزير ..."
             if not attached:
                 return []
             objects = _actors(attached[:1])

@@ -43,6 +43,7 @@ _NAME_STOP = {fold_key(w) for w in (
 # titles that govern another in construct state: "مستشار الرئيس" is the president's adviser
 _DEPENDENT_TITLES = {fold_key(w) for w in ("مستشار", "مستشارة", "مبعوث", "مبعوثة", "مساعد", "مساعدة", "سفير", "سفيرة",
                                            "نائب", "نائبة", "مدير مكتب", "المتحدث باسم", "الناطق باسم")}
+_HONORIFIC_BEFORE = re.compile(r"(?:(?:السيد|السيده|الدكتور|الدكتوره|الرييس|الوزير|الشيخ|الامير|المستشار|السفير|الملك)\s+)+$")
 _COMPLEMENT_GAP = re.compile(r"^\s+(?:الي|لدي|في|لشوون|للشوون|باسم)\s+(?:[\u0621-\u064a]+\s+){0,4}$")
 _NAME_BEFORE_TITLE = re.compile(r"\s+((?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)\s*[،,]?\s*")
 _GENERIC_MINISTER = {"minister"}
@@ -179,7 +180,9 @@ class MentionResolver:
         if not hit.clitic and _after_definite_noun(text, hit.start):
             return
         person = candidates[0]
-        out.mentions.append(Mention(hit.start, hit.end, "person", (self.kb.actor_for_person(person),), via="context"))
+        start = _HONORIFIC_BEFORE.search(text, max(0, hit.start - 30), hit.start)
+        out.mentions.append(Mention(start.start() if start else hit.start, hit.end, "person",
+                                    (self.kb.actor_for_person(person),), via="context"))
 
     def _honorific_start(self, hits: list[Hit], i: int, text: str) -> int:
         start = hits[i].start
