@@ -43,7 +43,7 @@ _NAME_STOP = {fold_key(w) for w in (
 # titles that govern another in construct state: "مستشار الرئيس" is the president's adviser
 _DEPENDENT_TITLES = {fold_key(w) for w in ("مستشار", "مستشارة", "مبعوث", "مبعوثة", "مساعد", "مساعدة", "سفير", "سفيرة",
                                            "نائب", "نائبة", "مدير مكتب", "المتحدث باسم", "الناطق باسم")}
-_HONORIFIC_BEFORE = re.compile(r"(?:(?:السيد|السيده|الدكتور|الدكتوره|الرييس|الوزير|الشيخ|الامير|المستشار|السفير|الملك)\s+)+$")
+_HONORIFIC_BEFORE = re.compile(r"(?:(?:السيد|السيده|الدكتور|الدكتوره|الرييس|الوزير|الشيخ|الامير|المستشار|السفير|الملك|سعاده|معالي|فخامه|سمو|دوله)\s+)+$")
 _COMPLEMENT_GAP = re.compile(r"^\s+(?:الي|لدي|في|لشوون|للشوون|باسم)\s+(?:[\u0621-\u064a]+\s+){0,4}$")
 _NAME_BEFORE_TITLE = re.compile(r"\s+((?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)\s*[،,]?\s*")
 _GENERIC_MINISTER = {"minister"}
@@ -342,7 +342,8 @@ class MentionResolver:
         if person is None and generic and quals:
             person = self._coreference(roles, out, day, home, of=quals[0])
         if person is None:
-            local_name, name_end = self._read_unknown_name(text, end, hits, chain_end)
+            generic_title = roles[-1] in _GENERIC_MINISTER and not text[hits[j].start:hits[j].start + 2] == "ال"
+            local_name, name_end = self._read_unknown_name(text, end, hits, chain_end, portfolio=generic_title)
             if local_name and (quals or any(not self.kb.roles[r].in_kb for r in roles)):
                 actor = _local_actor(local_name)
                 out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
@@ -440,11 +441,12 @@ class MentionResolver:
     def _local_coreference(roles: list[str], of: str | None, out: Resolved) -> Actor | None:
         """"السفير الإيطالي" after "سفير إيطاليا ماركو فيتوريني": a local actor named with that title."""
         for m in reversed(out.mentions):
-            if m.via == "local" and m.actor and m.role in roles and (of is None or m.of == of):
+            if m.via == "local" and m.actor and m.role in roles and (of is None or m.of in (of, None)):
                 return m.actor
         return None
 
-    def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int) -> tuple[str | None, int]:
+    def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int,
+                           portfolio: bool = False) -> tuple[str | None, int]:
         """The name a title introduces when the knowledge base lacks it. A complement may come
         first ("باسم ميليشيا الحوثي", "لدى مصر", "لشؤون مجلس التعاون الخليجي السفير"); the name is
         the last two or three words before a function word or punctuation, none of them a known
@@ -472,6 +474,8 @@ class MentionResolver:
             if hit is None and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
                 break
             known = hit is not None or folded in _COMPLEMENT_WORDS
+            if portfolio and all(t[3] for t in tokens) and (folded.startswith("ال") or folded.startswith("وال")):
+                known = True  # "وزير التخطيط والتعاون الدولي عماد الفاخوري": the portfolio, then the name
             tokens.append((match.start(), match.end(), word, known))
             cursor = match.end()
             if len(tokens) == 10:
@@ -641,7 +645,7 @@ class MentionResolver:
                     continue
                 if s > 0 and is_letter(text[s - 1]) and not (s > 1 and text[s - 1] in "وفبل" and not is_letter(text[s - 2])):
                     continue
-                title = _PRECEDING_TITLE.search(text, max(0, s - 12), s)
+                title = _HONORIFIC_BEFORE.search(text, max(0, s - 30), s)
                 out.mentions.append(Mention(title.start() if title else s, e, "person", (actor,), via="local"))
 
 
