@@ -26,6 +26,7 @@ _ATTACH_WORDS = re.compile(r"^\s*(?:مع|بين|ضم|ضمت|جمع|جمعت|بم
 _PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
 _CAPITAL_WORD = re.compile(r"(?<![\u0621-\u064a])[وب]?(?:ال)?عاصمه(?![\u0621-\u064a])")
 _SEPARATE = re.compile(r"(?<![\u0621-\u064a])(?:منفصل|منفصله|منفصلين|منفصلتين|كل علي حده|كلا علي حده|علي حده|علي انفراد|علي التوالي)(?![\u0621-\u064a])")
+_GATHER_VERBS = {fold_key(w) for w in ("جمع", "جمعت", "ضم", "ضمت")}
 _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|اليوم|امس|ايضا|كما)[\s،,]*)*$")
 _VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
 
@@ -190,6 +191,10 @@ class MeetingFinder:
         verb_before = ctx.triggers.within("support_verb", start, match.start())
         following = ctx.triggers.within("support_verb", noun_end, min(end, noun_end + 25))
         verb_after = following[0] if following else None
+        if verb_before and fold_key(verb_before[-1].group("w")) in _GATHER_VERBS and \
+                len(_actors([m for m in after if m.kind in ("person", "group")])) >= 2:
+            # "جمعت محادثات مطولة ... الوزير X ونظيره، بمشاركة Y": whoever the talks brought together
+            return self._make([_actors(after)], status, word, match, pluperfect, past_verb=True)
         if verb_before:
             support = fold_key(verb_before[-1].group("w"))
             past = not support.startswith(("ي", "ت", "س"))
