@@ -308,8 +308,12 @@ class MentionResolver:
         k = chain_end
         while k < len(hits) and hits[k].kinds <= {"place", "polity", "demonym"} and hits[k].start - end < 45:
             k += 1
-        if (k > chain_end or k < len(hits)) and k < len(hits) and hits[k].kinds & {"person", "person_short"} \
-                and _COMPLEMENT_GAP.match(text[end:hits[k].start]) and not _GAP_OK.match(text[end:hits[k].start]):
+        indefinite = text[hits[j].start:hits[j].start + 2] != "ال"
+        generic_minister = roles[-1] in _GENERIC_MINISTER and indefinite
+        gap_to_name = text[end:hits[k].start] if k < len(hits) else ""
+        if k < len(hits) and hits[k].kinds & {"person", "person_short"} and not _GAP_OK.match(gap_to_name) and (
+                _COMPLEMENT_GAP.match(gap_to_name) or (generic_minister and _PORTFOLIO_GAP.match(gap_to_name))):
+            # ... and after a minister's portfolio ("وزير الاقتصاد والطاقة زيغمار غابرييل")
             return (k - i) + self._name_after_title(hits, k, start, roles, quals, day, out)
         # A name right after the titles wins.
         if chain_end < len(hits) and _GAP_OK.match(text[end:hits[chain_end].start]):
@@ -585,8 +589,11 @@ class MentionResolver:
         if word in _PLURAL_GROUPS:
             following = _TOKEN.match(text, hit.end + 1) if hit.end + 1 < len(text) else None
             size = self._group_sizes.get(following.group() if following else "", 0)
-            if not size:  # "أكد المجتمعون", "الوزراء": whoever attended the meeting just reported
-                out.mentions.append(Mention(hit.start, hit.end, "group", (), via="attendees"))
+            if not size:  # "أكد المجتمعون", "واتفق القادة": whoever attended the meeting just reported
+                previous = _TOKEN.findall(text[max(0, hit.start - 20):hit.start])
+                if word.startswith(fold_key("المجتمع")) or word.startswith(fold_key("المشارك")) or (
+                        previous and fold_key(previous[-1]).lstrip("وف") in _GROUP_VERBS):
+                    out.mentions.append(Mention(hit.start, hit.end, "group", (), via="attendees"))
                 return
         classes = _GROUP_CLASSES.get(word)
         people: list[Actor] = []
@@ -666,6 +673,8 @@ _GROUP_CLASSES = {
     **{fold_key(w): {"minister"} for w in ("الوزيران", "الوزيرين")},
     **{fold_key(w): _LEADERS for w in ("الرئيسان", "الرئيسين", "الزعيمان", "الزعيمين")},
 }
+_GROUP_VERBS = {fold_key(w) for w in ("أكد", "اتفق", "شدد", "أعرب", "دعا", "رحب", "بحث", "ناقش", "أكدوا", "اتفقوا",
+                                       "شددوا", "أعربوا", "دعوا", "رحبوا", "بحثوا", "ناقشوا", "جدد", "جددوا", "عبر", "عبروا")}
 _PLURAL_GROUPS = {fold_key(w) for w in ("القادة", "الزعماء", "الرؤساء", "الوزراء", "المجتمعون", "المجتمعين",
                                          "المشاركون", "المشاركين")}
 _PRECEDING_TITLE = re.compile(r"(?:السفير|السفيره|الوزير|الوزيره|السيد|السيده|الدكتور|الرييس|المبعوث)\s+$")
