@@ -94,6 +94,9 @@ class MentionResolver:
         self.gaz = gazetteer
         self._group_sizes = {fold_key(w): n for w, n in kb.triggers.get("group_sizes", {}).items()}
         self._common_words = frozenset(kb.common_words)
+        reporting = kb.triggers["reporting"]
+        self._common_verbs = frozenset(fold_key(w) for w in reporting["verbs"] + reporting["participles"]
+                                       + kb.triggers["meeting"]["strong_verbs"] + kb.triggers["meeting"]["verbs_planned"])
 
     # -- entry point -------------------------------------------------------------------------
     def resolve(self, text: str, day: date | None, home: str | None,
@@ -311,8 +314,10 @@ class MentionResolver:
         indefinite = text[hits[j].start:hits[j].start + 2] != "ال"
         generic_minister = roles[-1] in _GENERIC_MINISTER and indefinite
         gap_to_name = text[end:hits[k].start] if k < len(hits) else ""
+        portfolio_words = _PORTFOLIO_GAP.match(gap_to_name) and not any(
+            fold_key(w) in _NAME_STOP or fold_key(w) in self._common_verbs for w in gap_to_name.split())
         if k < len(hits) and hits[k].kinds & {"person", "person_short"} and not _GAP_OK.match(gap_to_name) and (
-                _COMPLEMENT_GAP.match(gap_to_name) or (generic_minister and _PORTFOLIO_GAP.match(gap_to_name))):
+                _COMPLEMENT_GAP.match(gap_to_name) or (indefinite and portfolio_words)):
             # ... and after a minister's portfolio ("وزير الاقتصاد والطاقة زيغمار غابرييل")
             return (k - i) + self._name_after_title(hits, k, start, roles, quals, day, out)
         # A name right after the titles wins.
@@ -348,7 +353,8 @@ class MentionResolver:
         if person is None:
             generic_title = roles[-1] in _GENERIC_MINISTER and not text[hits[j].start:hits[j].start + 2] == "ال"
             local_name, name_end = self._read_unknown_name(text, end, hits, chain_end, portfolio=generic_title)
-            if local_name and (quals or any(not self.kb.roles[r].in_kb for r in roles)):
+            if local_name and (quals or any(not self.kb.roles[r].in_kb for r in roles) or self._last_name_direct):
+                # "وزير الداخلية عبد الوافي لفتيت": a name right after the title, whoever holds it in the KB
                 actor = _local_actor(local_name)
                 out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
@@ -455,6 +461,7 @@ class MentionResolver:
         first ("باسم ميليشيا الحوثي", "لدى مصر", "لشؤون مجلس التعاون الخليجي السفير"); the name is
         the last two or three words before a function word or punctuation, none of them a known
         place, country, title or function word."""
+        self._last_name_direct = False
         tokens: list[tuple[int, int, str, bool]] = []  # start, end, word, known
         cursor = pos
         k = next_hit
@@ -478,7 +485,7 @@ class MentionResolver:
             if hit is None and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
                 break
             known = hit is not None or folded in _COMPLEMENT_WORDS
-            if portfolio and all(t[3] for t in tokens) and (folded.startswith("ال") or folded.startswith("وال")):
+            if portfolio and all(t[3] for t in tokens) and (folded.startswith("ال") or folded.startswith("و")):
                 known = True  # "وزير التخطيط والتعاون الدولي عماد الفاخوري": the portfolio, then the name
             tokens.append((match.start(), match.end(), word, known))
             cursor = match.end()
@@ -521,6 +528,7 @@ class MentionResolver:
                 candidates = [run[-size:] for size in (5, 4, 3, 2) if len(run) >= size]
             for candidate in candidates:
                 if fits(candidate):
+                    self._last_name_direct = at_start
                     return self._original(candidate[0][0], candidate[-1][1]), candidate[-1][1]
             if at_start and (len(run) == 1 or not any(fold_key(t[2]) in self._common_words for t in run)):
                 return None, pos  # a surname right after the title ("السفير الصقعبي"): no new name here
