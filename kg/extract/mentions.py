@@ -44,7 +44,7 @@ _NAME_STOP = {fold_key(w) for w in (
 _DEPENDENT_TITLES = {fold_key(w) for w in ("مستشار", "مستشارة", "مبعوث", "مبعوثة", "مساعد", "مساعدة", "سفير", "سفيرة",
                                            "نائب", "نائبة", "مدير مكتب", "المتحدث باسم", "الناطق باسم")}
 _HONORIFIC_BEFORE = re.compile(r"(?:(?:السيد|السيده|الدكتور|الدكتوره|الرييس|الوزير|الشيخ|الامير|المستشار|السفير|الملك|سعاده|معالي|فخامه|سمو|دوله)\s+)+$")
-_COMPLEMENT_GAP = re.compile(r"^\s+(?:الي|لدي|في|لشوون|للشوون|باسم)\s+(?:[\u0621-\u064a]+\s+){0,4}$")
+_COMPLEMENT_GAP = re.compile(r"^\s+(?:ال[\u0621-\u064a]+\s+){0,2}(?:الي|لدي|في|لشوون|للشوون|باسم)\s+(?:[\u0621-\u064a]+\s+){0,4}$")
 _NAME_BEFORE_TITLE = re.compile(r"\s+((?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)\s*[،,]?\s*")
 _GENERIC_MINISTER = {"minister"}
 _PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}(?:في\s+|لدي\s+)?$")
@@ -651,7 +651,8 @@ class MentionResolver:
             return
         covered = [(m.start, m.end) for m in out.mentions]
         for actor in locals_.values():
-            surname = fold_key(actor.label_ar).split()[-1] if actor.label_ar else None
+            words = fold_key(actor.label_ar).split() if actor.label_ar else []
+            surname = " ".join(words[-2:]) if len(words) >= 3 and words[-2] in _NAME_LINKS else (words[-1] if words else None)
             if not surname or len(surname) < 4:
                 continue
             for match in re.finditer(re.escape(surname), text):
