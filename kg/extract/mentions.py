@@ -472,8 +472,10 @@ class MentionResolver:
             while k < len(hits) and hits[k].end <= match.start():
                 k += 1
             hit = hits[k] if k < len(hits) and hits[k].start - len(hits[k].clitic) <= match.start() < hits[k].end else None
-            if hit is not None and "title" in hit.kinds and "honorific" not in hit.kinds and not hit.clitic.startswith("و"):
-                title_follows = True  # the name, if any, is either all we read so far or after that title
+            if hit is not None and "title" in hit.kinds and "honorific" not in hit.kinds:
+                # another title: in apposition (no clitic), the name is all we read or after it;
+                # after a preposition or و ("بالوزير", "ووزير") a new phrase starts
+                title_follows = not hit.clitic
                 break
             if hit is not None and (hit.kinds & {"person", "person_short", "counterpart"}
                                     or (hit.clitic.startswith("و") and match.start() < hit.start)):
@@ -523,7 +525,10 @@ class MentionResolver:
         for index, run in enumerate(runs):
             at_start = run[0] is tokens[0]
             if at_start:
-                candidates = [run[:size] for size in (5, 4, 3, 2) if len(run) >= size and (size == len(run) or size >= 4)]
+                # the whole run, or its first words when a prepositional phrase follows them
+                # ("ثامر الغضبان لسكاي نيوز عربية")
+                candidates = [run[:size] for size in (5, 4, 3, 2) if len(run) >= size and (
+                    size == len(run) or size >= 4 or fold_key(run[size][2])[:1] in ("ل", "ب"))]
             else:
                 candidates = [run[-size:] for size in (5, 4, 3, 2) if len(run) >= size]
             for candidate in candidates:
