@@ -451,8 +451,8 @@ class MentionResolver:
     def _local_coreference(roles: list[str], of: str | None, out: Resolved) -> Actor | None:
         """"السفير الإيطالي" after "سفير إيطاليا ماركو فيتوريني": a local actor named with that title."""
         for m in reversed(out.mentions):
-            if m.via == "local" and m.actor and m.role in roles and (of is None or m.of in (of, None)):
-                return m.actor
+            if m.kind == "person" and m.actor and m.role in roles and (of is None or m.of in (of, None)):
+                return m.actor  # introduced with this title earlier: "وزير الاقتصاد ... غابرييل" ... "الوزير الألماني"
         return None
 
     def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int,
