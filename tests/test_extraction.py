@@ -64,7 +64,8 @@ def test_holdout_articles_scores(extractor):
     assert result["statements"]["speaker_accuracy"] >= 0.90
 
 
-@pytest.mark.parametrize("name, meetings_floor, statements_floor", [("blind", 0.75, 0.85), ("blind2", 0.55, 0.75)])
+@pytest.mark.parametrize("name, meetings_floor, statements_floor",
+                         [("blind", 0.78, 0.88), ("blind2", 0.70, 0.88), ("blind3", 0.70, 0.88)])
 def test_blind_sets_do_not_regress(extractor, name, meetings_floor, statements_floor):
     """Floors a little under today's figures: a change that loses generality fails here."""
     result = score_set(extractor, DATA / name / "articles", DATA / name / "metadata.json", DATA / name / "gold")
