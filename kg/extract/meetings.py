@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.context import ArticleContext
-from kg.extract.mentions import Mention
+from kg.extract.mentions import Mention, actors_of as _actors
 from kg.extract.normalize import fold_key
 from kg.model import Actor
 
@@ -345,13 +345,6 @@ class MeetingFinder:
         return None
 
 
-def _actors(mentions: list[Mention]) -> list[Actor]:
-    out: list[Actor] = []
-    for m in mentions:
-        for a in m.actors:
-            if a not in out:
-                out.append(a)
-    return out
 
 
 def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:

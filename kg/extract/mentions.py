@@ -312,7 +312,6 @@ class MentionResolver:
         while k < len(hits) and hits[k].kinds <= {"place", "polity", "demonym"} and hits[k].start - end < 45:
             k += 1
         indefinite = text[hits[j].start:hits[j].start + 2] != "ال"
-        generic_minister = roles[-1] in _GENERIC_MINISTER and indefinite
         gap_to_name = text[end:hits[k].start] if k < len(hits) else ""
         portfolio_words = _PORTFOLIO_GAP.match(gap_to_name) and not any(
             fold_key(w) in _NAME_STOP or fold_key(w) in self._common_verbs for w in gap_to_name.split())
@@ -704,6 +703,16 @@ def _after_definite_noun(text: str, start: int) -> bool:
         return False  # punctuation or a line break in between: a new phrase starts here
     word = previous[-1].group()
     return word.startswith("ال") and word not in _VERBS_WITH_AL and word not in _TITLE_WORDS
+
+
+def actors_of(mentions: list[Mention]) -> list[Actor]:
+    """The distinct actors of some mentions, in order (groups contribute all of theirs)."""
+    out: list[Actor] = []
+    for m in mentions:
+        for a in m.actors:
+            if a not in out:
+                out.append(a)
+    return out
 
 
 def _local_actor(name: str) -> Actor:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.context import ArticleContext, word_regex
-from kg.extract.mentions import Mention, _after_definite_noun
+from kg.extract.mentions import Mention, _after_definite_noun, actors_of as _actors
 from kg.extract.normalize import fold_key
 from kg.model import Actor
 
@@ -309,11 +309,3 @@ class StatementFinder:
                         return True
         return False
 
-
-def _actors(mentions: list[Mention]) -> list[Actor]:
-    out: list[Actor] = []
-    for m in mentions:
-        for a in m.actors:
-            if a not in out:
-                out.append(a)
-    return out
