@@ -21,7 +21,7 @@ _MAX_CONTENT = 700
 _OPENING = re.compile(r"[\s،,]*(?:(?:و|ف)?(?:من جانبه|من جانبها|من جهته|من جهتها|بدوره|بدورها|كما|وكان|وكانت|كان|كانت)[\s،,]*)?(?:(?:و|ف)?[\u0621-\u064a]+\s*)?$")
 _THAT = re.compile(r"(?<![\u0621-\u064a])(?:ب?ان|ب?انه)(?![\u0621-\u064a])\s*")
 _RELATIVE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي)\s*$")
-_APPOSITION = re.compile(r"^\s*،[^،.\n]{3,90}،")
+_APPOSITION = re.compile(r"\s*،\s*+(?!(?:ب?ان|ب?انه|انها|الي|علي|عن|في|من|ان)(?![\u0621-\u064a]))[^،.\n]{3,90}،")
 _NOUN_CONTEXT = re.compile(r"(?<![\u0621-\u064a])(?:علي|الي|من|عن|في|حول|بعد|قبل|مع|ضد)\s+$")
 # Also ordinary words: بين "between", عبر "across", رأى, قيم "values"; they need a subject or أن.
 _AMBIGUOUS = {fold_key(w) for w in ("بين", "بينت", "عبر", "عبرت", "رأى", "رأت", "قيم", "قيمت", "كشف")}
@@ -153,7 +153,7 @@ class StatementFinder:
         content = self._content(content_from, sentence)
         if content is None:
             return None
-        if self._is_relay(content):
+        if self._is_relay(content, speakers):
             return None
         return FoundStatement(speakers, (start, end), content, word, collective)
 
@@ -292,7 +292,7 @@ class StatementFinder:
             end = cut if cut > start else start + _MAX_CONTENT
         return (start, end) if end > start else None
 
-    def _is_relay(self, content: tuple[int, int]) -> bool:
+    def _is_relay(self, content: tuple[int, int], speakers: list[Actor]) -> bool:
         """"صرح المتحدث بأن الوزير أكد ...", "ذكر بيان أن الجانبين اتفقا": the inner verb carries
         the statement, so the outer one is not a statement of its own."""
         start, end = content
@@ -304,6 +304,8 @@ class StatementFinder:
                 if m.start > at + 3:
                     break
                 if at <= m.start <= at + 3 and m.kind in ("person", "group"):
+                    if set(m.actors) & set(speakers):
+                        return False  # "قال روبيو إن الجانبين اتفقا": his own account, not a relay
                     gap = text[m.end:m.end + 3]
                     if self.any_predicate.match(text, m.end + 1) or self.any_predicate.match(text, m.end) or gap.startswith(" قد"):
                         return True
