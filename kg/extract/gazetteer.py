@@ -110,15 +110,7 @@ class Gazetteer:
     def find(self, text: str) -> list[Hit]:
         """Leftmost-longest, non-overlapping hits in folded `text`."""
         candidates: list[Hit] = []
-        n = len(text)
-        for end_index, (key, entries, built_in_clitic) in self._automaton.iter(text):
-            end = end_index + 1
-            start = end - len(key)
-            if end < n and is_letter(text[end]):
-                continue
-            clitic = _clitic_before(text, start)
-            if clitic is None:
-                continue
+        for start, end, (key, entries, built_in_clitic), clitic in whole_words(self._automaton, text):
             word_start = start + len(built_in_clitic)
             candidates.append(Hit(word_start, end, entries, clitic + built_in_clitic))
         candidates.sort(key=lambda h: (h.start - len(h.clitic), -(h.end - h.start)))
@@ -147,6 +139,20 @@ def _surnames(name: str) -> list[str]:
         return [" ".join(words[-2:])] if len(words) > 2 and not common else []
     last = words[-1]
     return [last] if len(fold_key(last)) >= 4 and fold_key(last) not in _GIVEN_NAMES else []
+
+
+def whole_words(automaton: ahocorasick.Automaton, text: str):
+    """(start, end, value, proclitic) of every automaton key found in `text` as a whole word,
+    possibly behind proclitics; the value's first item must be the key."""
+    n = len(text)
+    for end_index, value in automaton.iter(text):
+        end = end_index + 1
+        start = end - len(value[0])
+        if end < n and is_letter(text[end]):
+            continue
+        clitic = _clitic_before(text, start)
+        if clitic is not None:
+            yield start, end, value, clitic
 
 
 def _clitic_before(text: str, start: int) -> str | None:

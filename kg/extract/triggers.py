@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from kg.extract.gazetteer import _clitic_before
-from kg.extract.normalize import fold_key, is_letter
+from kg.extract.gazetteer import whole_words
+from kg.extract.normalize import fold_key
 from kg.knowledge import KnowledgeBase
 
 _SUFFIXES = ("هما", "هم", "ها", "ه")
@@ -89,15 +89,7 @@ class TriggerIndex:
 
     def find(self, text: str) -> "Triggers":
         by_kind: dict[str, list[TriggerHit]] = defaultdict(list)
-        n = len(text)
-        for end_index, (key, entries) in self._automaton.iter(text):
-            end = end_index + 1
-            start = end - len(key)
-            if end < n and is_letter(text[end]):
-                continue
-            clitic = _clitic_before(text, start)
-            if clitic is None:
-                continue
+        for start, end, (_key, entries), clitic in whole_words(self._automaton, text):
             begin = start - len(clitic)
             for kind, core, suffix in entries:
                 if kind in _VERB_KINDS and clitic not in ("", "و", "ف"):
