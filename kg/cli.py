@@ -427,8 +427,8 @@ def serve(
     except (ValueError, OSError) as error:
         err.print(f"[red]error:[/red] {error}")
         if store and store.startswith(("http://", "https://")):
-            err.print("A remote store already has its own SPARQL endpoint: query it directly, "
-                      "or run `kg serve` on a machine that holds the store directory.")
+            err.print("Over a remote store `kg serve` is a read-only proxy: send writes to the remote "
+                      "server's own endpoint, or run `kg serve --allow-update` where the store directory is.")
         raise typer.Exit(2)
 
 

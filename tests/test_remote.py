@@ -176,3 +176,29 @@ def test_location_conventions():
 
 def test_oxigraph_binary_is_where_the_tests_look():
     assert shutil.which("oxigraph", path=str(BIN)) or not (BIN / "oxigraph").exists()
+
+
+def test_serve_proxies_a_remote_store(both):
+    """`kg serve --store http://...`: page, SPARQL, named queries and the actor API over the
+    remote server, read-only, with the SERVICE guard."""
+    from kg.server.background import serve_in_thread
+    from kg.server.proxy import create_proxy_app
+
+    remote, _local = both
+    with serve_in_thread(create_proxy_app(remote, timeout=20)) as url:
+        count = requests.get(f"{url}/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { "
+                                                               "?m a <https://w3id.org/kg-meetings/ontology#Meeting> }"},
+                             headers={"Accept": "text/csv"}, timeout=30)
+        assert count.status_code == 200 and int(count.text.split()[1]) >= 9
+        named = requests.get(f"{url}/queries/relations",
+                             params={"actor": "https://w3id.org/kg-meetings/id/actor/vladimir-putin"}, timeout=30)
+        labels = {b["counterpartLabel"]["value"] for b in named.json()["results"]["bindings"]}
+        assert {"Ali Khamenei", "Hassan Rouhani", "Ebrahim Raisi"} <= labels
+        api = requests.get(f"{url}/api/actors/Q7747/relations", timeout=30).json()
+        assert "ali-khamenei" in {c["actor"]["key"] for c in api["counterparts"]}
+        assert requests.post(f"{url}/update", data="CLEAR ALL", timeout=10).status_code == 405
+        refused = requests.get(f"{url}/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"},
+                               timeout=10)
+        assert refused.status_code == 400
+        assert requests.get(f"{url}/", timeout=10).status_code == 200
+        assert requests.get(f"{url}/health", timeout=10).json()["ok"] is True

@@ -46,12 +46,19 @@ def run(store: str | None, host: str = "127.0.0.1", port: int = 7878, allow_upda
 
     location = store or default_location()
     if location.startswith(("http://", "https://")):
-        raise ValueError("kg serve serves a local store directory, not a remote endpoint")
-    app = create_app(location, allow_update=allow_update, token_file=token_file, timeout=timeout,
-                     max_results=max_results, cors=cors, max_body=max_body, workers=workers, queue_size=queue_size)
+        if allow_update:
+            raise ValueError("--allow-update is for a local store: send writes to the remote server itself")
+        from kg.server.proxy import create_proxy_app
+
+        app = create_proxy_app(location, timeout=timeout, max_body=max_body, cors=cors)
+    else:
+        app = create_app(location, allow_update=allow_update, token_file=token_file, timeout=timeout,
+                         max_results=max_results, cors=cors, max_body=max_body, workers=workers,
+                         queue_size=queue_size)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     shown = f"[{host}]" if ":" in host else host
-    mode = "read-write (token required)" if allow_update else "read-only"
+    mode = "read-write (token required)" if allow_update else (
+        "read-only proxy" if location.startswith(("http://", "https://")) else "read-only")
     print(f"kg serve: {location} ({mode}) at http://{shown}:{port}/  SPARQL endpoint http://{shown}:{port}/sparql",
           flush=True)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", timeout_graceful_shutdown=10)

@@ -1,0 +1,121 @@
+"""`kg serve --store http://...`: the same front door over a remote SPARQL server.
+
+The remote server holds the data and runs the queries; this process adds what `kg serve`
+adds over the embedded store: the web page, the named queries with bound parameters,
+the actor JSON API, the SERVICE/LOAD guard, a read-only default and a request timeout.
+Writes are not forwarded: they go to the remote server's own endpoint, with its own
+authentication.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import requests
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from kg import queries as named_queries
+from kg.api import routes as api_routes
+from kg.remote import RemoteStore, RemoteStoreError
+from kg.server.guard import ForbiddenOperation, check
+
+STATIC = Path(__file__).resolve().parent / "static"
+_FORMATS = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ntriples": "application/n-triples",
+    "nquads": "application/n-quads", "trig": "application/trig", "jsonld": "application/ld+json",
+}
+
+
+def create_proxy_app(location: str, *, timeout: float = 30.0, max_body: int = 10_000_000,
+                     cors: str | None = None) -> Starlette:
+    store = RemoteStore(location, timeout=timeout, retries=1)
+
+    def forward(query: str, accept: str) -> Response:
+        try:
+            check(query)
+        except ForbiddenOperation as error:
+            return PlainTextResponse(f"{error}\n", status_code=400)
+        try:
+            response = store.session.post(store.endpoints["query"], data={"query": query},
+                                          headers={"Accept": accept}, timeout=timeout)
+        except requests.Timeout:
+            return PlainTextResponse(f"the remote store did not answer within {timeout:g} s\n", status_code=503)
+        except requests.RequestException as error:
+            return PlainTextResponse(f"the remote store is unreachable: {error}\n", status_code=502)
+        media = response.headers.get("Content-Type", "application/octet-stream")
+        return Response(response.content, status_code=response.status_code, media_type=media)
+
+    async def sparql(request: Request) -> Response:
+        accept = request.headers.get("accept", "application/sparql-results+json")
+        if request.method == "GET":
+            params = dict(request.query_params)
+        else:
+            body = await request.body()
+            if len(body) > max_body:
+                return PlainTextResponse("request body too large\n", status_code=413)
+            kind = request.headers.get("content-type", "").split(";")[0].strip()
+            if kind == "application/sparql-query":
+                params = {"query": body.decode("utf-8"), **dict(request.query_params)}
+            else:
+                params = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+        query = params.get("query")
+        if not query:
+            return PlainTextResponse("give a SPARQL query as ?query=...\n", status_code=400)
+        if params.get("format") in _FORMATS:
+            accept = _FORMATS[params["format"]]
+        return await run_in_threadpool(forward, query, accept)  # keep the event loop free while the remote works
+
+    async def named_query(request: Request) -> Response:
+        name = request.path_params["name"]
+        try:
+            text = named_queries.get(name).bind({k: v for k, v in request.query_params.items() if k != "format"})
+        except KeyError as error:
+            return PlainTextResponse(f"{error.args[0]}\n", status_code=404)
+        except ValueError as error:
+            return PlainTextResponse(f"{error}\n", status_code=400)
+        accept = _FORMATS.get(request.query_params.get("format", ""), request.headers.get("accept", _FORMATS["json"]))
+        return await run_in_threadpool(forward, text, accept)
+
+    async def list_queries(request: Request) -> Response:
+        return JSONResponse([{"name": q.name, "title": q.title, "description": q.description,
+                              "params": [{"name": p.name, "type": p.type, "doc": p.doc} for p in q.params]}
+                             for q in named_queries.catalogue().values()])
+
+    async def read_only(request: Request) -> Response:
+        return PlainTextResponse("this server proxies a remote store read-only: send writes to the remote "
+                                 "server's own endpoint\n", status_code=405)
+
+    def health(request: Request) -> Response:
+        try:
+            store.ask("ASK { }")
+        except RemoteStoreError as error:
+            return JSONResponse({"ok": False, "store": location, "error": str(error)}, status_code=503)
+        return JSONResponse({"ok": True, "store": location, "writable": False})
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html")
+
+    routes = [
+        Route("/", index, methods=["GET", "HEAD"]),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/query", sparql, methods=["GET", "POST"]),
+        Route("/update", read_only, methods=["POST"]),
+        Route("/store", read_only, methods=["PUT", "POST", "DELETE"]),
+        Route("/queries", list_queries, methods=["GET"]),
+        Route("/queries/{name}", named_query, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+        *api_routes(lambda: store),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    middleware = []
+    if cors:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=[cors], allow_methods=["GET", "POST"]))
+    return Starlette(routes=routes, middleware=middleware)
