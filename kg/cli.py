@@ -303,6 +303,15 @@ def export(
         graph_store.close()
 
 
+def _select_named(graph_store, name: str, params: dict) -> list[dict]:
+    """A named query's rows as plain values; a parameter it rejects is the user's error, not a crash."""
+    try:
+        text = named_queries.get(name).bind(params)
+    except ValueError as error:
+        raise typer.BadParameter(str(error))
+    return _plain(graph_store.select(text))
+
+
 def _actor_iri(name: str, store) -> str:
     from kg.lookups import AmbiguousActor, UnknownActor, resolve_actor
 
@@ -333,12 +342,7 @@ def meetings(
     """
     graph_store = _open(store, read_only=True)
     try:
-        params = {"actor": _actor_iri(actor, graph_store) if actor else None, "since": since, "until": until}
-        try:
-            text = named_queries.get("meetings").bind(params)
-        except ValueError as error:
-            raise typer.BadParameter(str(error))
-        rows = _plain(graph_store.select(text))
+        rows = _select_named(graph_store, "meetings", {"actor": _actor_iri(actor, graph_store) if actor else None, "since": since, "until": until})
     finally:
         graph_store.close()
     for row in rows:
@@ -365,12 +369,7 @@ def statements(
     """
     graph_store = _open(store, read_only=True)
     try:
-        params = {"speaker": _actor_iri(speaker, graph_store) if speaker else None, "since": since, "topic": topic}
-        try:
-            text = named_queries.get("statements").bind(params)
-        except ValueError as error:
-            raise typer.BadParameter(str(error))
-        rows = _plain(graph_store.select(text))
+        rows = _select_named(graph_store, "statements", {"speaker": _actor_iri(speaker, graph_store) if speaker else None, "since": since, "topic": topic})
     finally:
         graph_store.close()
     if as_json:
