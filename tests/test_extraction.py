@@ -65,7 +65,7 @@ def test_holdout_articles_scores(extractor):
 
 
 @pytest.mark.parametrize("name, meetings_floor, statements_floor",
-                         [("blind", 0.78, 0.88), ("blind2", 0.70, 0.88), ("blind3", 0.70, 0.88)])
+                         [("blind", 0.78, 0.88), ("blind2", 0.70, 0.88), ("blind3", 0.85, 0.88)])
 def test_blind_sets_do_not_regress(extractor, name, meetings_floor, statements_floor):
     """Floors a little under today's figures: a change that loses generality fails here."""
     result = score_set(extractor, DATA / name / "articles", DATA / name / "metadata.json", DATA / name / "gold")
@@ -157,3 +157,28 @@ def test_extraction_is_deterministic_and_offsets_point_at_the_words(extractor):
     for statement in first.statements:
         assert text[statement.evidence.start:statement.evidence.end] == statement.evidence.text
         assert statement.evidence.start <= statement.content.start < statement.content.end <= statement.evidence.end
+
+
+def test_people_present_at_a_reception_are_participants(extractor):
+    meetings, _ = extract(extractor, "استقبل الملك عبدالله الثاني في عمان اليوم وزير الخارجية البريطاني ديفيد لامي، "
+                                     "وذلك في حضور وزير الخارجية أيمن الصفدي.", "2024-08-06")
+    assert len(meetings) == 1
+    assert names(meetings[0]) == {"Abdullah II of Jordan", "David Lammy", "Ayman Safadi"}
+
+
+def test_a_next_sentence_saying_who_attended_joins_the_meeting_but_not_the_video_guest(extractor):
+    meetings, _ = extract(extractor, "استقبل الرئيس التونسي قيس سعيد في تونس اليوم وزير الخارجية الجزائري أحمد عطاف.\n\n"
+                                     "وحضر اللقاء وزير الخارجية التونسي نبيل عمار، فيما شارك عبر الفيديو رئيس "
+                                     "الحكومة أحمد الحشاني.", "2023-11-09")
+    assert len(meetings) == 1
+    assert names(meetings[0]) == {"Kais Saied", "Ahmed Attaf", "Nabil Ammar"}
+
+
+def test_the_place_before_where_and_a_capital_named_by_its_state_place_the_meeting(extractor):
+    meetings, _ = extract(extractor, "وصل وزير الخارجية الأمريكي أنتوني بلينكن إلى الدوحة قادما من القاهرة، حيث التقى "
+                                     "أمس الرئيس المصري عبد الفتاح السيسي.", "2024-02-07")
+    assert [(names(m), m.place.label if m.place else None) for m in meetings] == [
+        ({"Antony Blinken", "Abdel Fattah el-Sisi"}, "Cairo")]
+    meetings, _ = extract(extractor, "التقى الرئيس الفلسطيني محمود عباس اليوم في العاصمة الأردنية عمان "
+                                     "وزير الخارجية الصيني وانغ يي.", "2023-04-18")
+    assert meetings[0].place.label == "Amman"

@@ -28,6 +28,11 @@ _CAPITAL_WORD = re.compile(r"(?<![\u0621-\u064a])[وب]?(?:ال)?عاصمه(?![\
 _SEPARATE = re.compile(r"(?<![\u0621-\u064a])(?:منفصل|منفصله|منفصلين|منفصلتين|كل علي حده|كلا علي حده|علي حده|علي انفراد|علي التوالي)(?![\u0621-\u064a])")
 _GATHER_VERBS = {fold_key(w) for w in ("جمع", "جمعت", "ضم", "ضمت")}
 _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|اليوم|امس|ايضا|كما)[\s،,]*)*$")
+# "بحضور وزير الخارجية", "في حضور ...": those named next sat in the meeting; "عبر الفيديو" ends the list.
+_ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:بحضور|في حضور)(?![\u0621-\u064a])")
+# "وحضر اللقاء وزير الخارجية ...": a sentence that adds people to the meeting just reported.
+_ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+)?(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه)(?![\u0621-\u064a])")
+_LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
 _VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
 
 
@@ -58,22 +63,57 @@ class MeetingFinder:
         self.held_verbs = {fold_key(v) for v in t["strong_verbs"]}
 
     def find(self) -> list[FoundMeeting]:
+        ctx = self.ctx
+        # "وحضر اللقاء X" reports who attended the meeting before it, not a meeting of its own
+        attended = [m.span() for s in ctx.sentences.spans if (m := _ATTENDED.match(ctx.text, s.start, s.end))]
+
+        def skip(match: re.Match) -> bool:
+            return (match.start() < ctx.headline_end or ctx.in_quote(match.start())
+                    or any(a <= match.start() < b for a, b in attended))
+
         found: list[FoundMeeting] = []
-        for match in self.ctx.triggers.of("meeting_verb"):
-            if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
-                continue
-            found += self._from_verb(match)
-        for match in self.ctx.triggers.of("meeting_verb_object"):
-            if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
-                continue
-            found += self._from_object_verb(match)
-        for match in self.ctx.triggers.of("meeting_noun"):
-            if match.start() < self.ctx.headline_end or self.ctx.in_quote(match.start()):
-                continue
-            found += self._from_noun(match)
+        for match in ctx.triggers.of("meeting_verb"):
+            if not skip(match):
+                found += self._from_verb(match)
+        for match in ctx.triggers.of("meeting_verb_object"):
+            if not skip(match):
+                found += self._from_object_verb(match)
+        for match in ctx.triggers.of("meeting_noun"):
+            if not skip(match):
+                found += self._from_noun(match)
         for meeting in found:
             self._place_and_date(meeting)
+            self._add_attendees(meeting)
         return _merge(found)
+
+    def _add_attendees(self, meeting: FoundMeeting) -> None:
+        """Who attended sits in the meeting: "بحضور X" later in its sentence, or a next sentence
+        opening "وحضر اللقاء X". Whoever joined by video or phone is cut off by _LIST_END."""
+        ctx = self.ctx
+        sentence = ctx.sentences.at(meeting.anchor)
+        spans = []
+        for marker in _ATTENDANCE.finditer(ctx.text, meeting.anchor, sentence.end):
+            spans.append((marker.end(), sentence.end))
+        index = ctx.sentences.index_at(meeting.anchor) + 1
+        following = ctx.sentences.spans[index] if index < len(ctx.sentences.spans) else None
+        if following is not None:
+            opening = _ATTENDED.match(ctx.text, following.start, following.end)
+            if opening:
+                spans.append((opening.end(), following.end))
+        for start, end in spans:
+            stop = _LIST_END.search(ctx.text, start, end)
+            end = stop.start() if stop else end
+            chain = []
+            for m in ctx.persons_between(start, end):
+                if m.kind != "person" or not m.actor:
+                    continue
+                between = ctx.text[chain[-1].end:m.start] if chain else ctx.text[start:m.start]
+                if chain and not re.fullmatch(r"[\s،,]*و?\s*", between) and len(between.strip()) > 2:
+                    break
+                chain.append(m)
+            for m in chain:
+                if m.actor not in meeting.participants:
+                    meeting.participants.append(m.actor)
 
     # -- triggers ------------------------------------------------------------------------------
     def _clause(self, pos: int) -> tuple[int, int]:
@@ -298,9 +338,11 @@ class MeetingFinder:
         for p_start, p_end, place_id, clitic in ctx.resolved.places:
             if not (start <= p_start < end) or ctx.in_quote(p_start):
                 continue
-            prefix = text[max(0, p_start - len(clitic) - 12):p_start - len(clitic)]
+            prefix = text[max(0, p_start - len(clitic) - 24):p_start - len(clitic)]  # "العاصمه السعوديه "
             visit_destination = clitic == "ل" and re.search(r"(?:زياره|زيارته|زيارتها|جولته|جولتها)(?:\s+\S+){0,3}\s*$", text[max(0, p_start - 40):p_start - 1])
-            locative = "ب" in clitic or visit_destination or re.search(r"(?:في|الي|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع)\s*$", prefix)
+            # "قادما من القدس، حيث التقى ...": the place named just before "حيث" and the trigger
+            where_clause = p_start < anchor and re.fullmatch(r"\s*[،,]?\s*حيث\s+", text[p_end:anchor])
+            locative = "ب" in clitic or visit_destination or where_clause or re.search(r"(?:في|الي|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع)\s*$", prefix)
             if not locative:
                 continue
             distance = abs(p_start - anchor) + (0 if p_start > anchor else 5)
