@@ -65,7 +65,7 @@ def test_holdout_articles_scores(extractor):
 
 
 @pytest.mark.parametrize("name, meetings_floor, statements_floor",
-                         [("blind", 0.78, 0.88), ("blind2", 0.70, 0.88), ("blind3", 0.85, 0.88)])
+                         [("blind", 0.78, 0.88), ("blind2", 0.70, 0.88), ("blind3", 0.88, 0.88)])
 def test_blind_sets_do_not_regress(extractor, name, meetings_floor, statements_floor):
     """Floors a little under today's figures: a change that loses generality fails here."""
     result = score_set(extractor, DATA / name / "articles", DATA / name / "metadata.json", DATA / name / "gold")
@@ -182,3 +182,10 @@ def test_the_place_before_where_and_a_capital_named_by_its_state_place_the_meeti
     meetings, _ = extract(extractor, "التقى الرئيس الفلسطيني محمود عباس اليوم في العاصمة الأردنية عمان "
                                      "وزير الخارجية الصيني وانغ يي.", "2023-04-18")
     assert meetings[0].place.label == "Amman"
+
+
+def test_the_un_chiefs_special_representative_is_not_the_un_chief(extractor):
+    meetings, _ = extract(extractor, "استقبل رئيس الوزراء العراقي محمد شياع السوداني في بغداد اليوم الممثلة الخاصة "
+                                     "للأمين العام للأمم المتحدة رئيسة بعثة يونامي جينين هينيس بلاسخارت.", "2023-03-02")
+    assert len(meetings) == 1
+    assert names(meetings[0]) == {"Mohammed Shia' Al Sudani", "Jeanine Hennis-Plasschaert"}
