@@ -189,3 +189,11 @@ def test_the_un_chiefs_special_representative_is_not_the_un_chief(extractor):
                                      "للأمين العام للأمم المتحدة رئيسة بعثة يونامي جينين هينيس بلاسخارت.", "2023-03-02")
     assert len(meetings) == 1
     assert names(meetings[0]) == {"Mohammed Shia' Al Sudani", "Jeanine Hennis-Plasschaert"}
+
+
+def test_visiting_a_person_is_a_meeting_and_visiting_a_city_is_not(extractor):
+    meetings, _ = extract(extractor, "زار وزير الخارجية الروسي سيرغي لافروف اليوم الرئيس اللبناني ميشال عون في بعبدا.",
+                          "2019-07-01")
+    assert [names(m) for m in meetings] == [{"Sergey Lavrov", "Michel Aoun"}]
+    meetings, _ = extract(extractor, "زار وزير الخارجية الروسي سيرغي لافروف اليوم بيروت.", "2019-07-01")
+    assert meetings == []

@@ -33,6 +33,7 @@ _ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:بحضور|في حضور)(?![\
 # "وحضر اللقاء وزير الخارجية ...": a sentence that adds people to the meeting just reported.
 _ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+)?(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه)(?![\u0621-\u064a])")
 _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
+_VISIT_VERBS = {fold_key(w) for w in ("زار", "زارت")}
 _VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
 
 
@@ -60,7 +61,7 @@ class MeetingFinder:
         self.ctx = ctx
         t = ctx.kb.triggers["meeting"]
         self.verbs_planned = {fold_key(v) for v in t["verbs_planned"]}
-        self.held_verbs = {fold_key(v) for v in t["strong_verbs"]}
+        self.held_verbs = {fold_key(v) for v in t["strong_verbs"] + t.get("visit_verbs", [])}
 
     def find(self) -> list[FoundMeeting]:
         ctx = self.ctx
@@ -140,6 +141,11 @@ class MeetingFinder:
         persons = ctx.persons_between(start, end)
         before = [m for m in persons if m.end <= match.start()]
         after = [m for m in persons if m.start >= match.end()]
+        if fold_key(word) in _VISIT_VERBS:
+            # "زار X رئيس مجلس النواب" meets a person; "زار X موسكو" only travels
+            subject_then_object = len(after) >= 2 or (before and after and _SVO_GAP.match(ctx.text[before[-1].end:match.start()]))
+            if not subject_then_object or any(m.kind != "person" for m in after[:2]):
+                return []
         is_talk_verb = fold_key(word).startswith(("بحث", "تباحث"))
         if is_talk_verb:
             # "بحث X مع Y": a meeting only with a "مع" partner

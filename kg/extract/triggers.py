@@ -59,7 +59,7 @@ class TriggerIndex:
             "dual": r["dual_verbs"],
             "participle": r["participles"],
             "verb": r["verbs"] + r["present_verbs"] + ["بالقول"],
-            "meeting_verb": t["meeting"]["strong_verbs"] + list(TALK_VERBS),
+            "meeting_verb": t["meeting"]["strong_verbs"] + t["meeting"].get("visit_verbs", []) + list(TALK_VERBS),
             "meeting_verb_object": t["meeting"].get("verbs_with_object", []),
             "planned": t["planned_markers"],
             "remote": t["remote_markers"],
