@@ -197,3 +197,9 @@ def test_visiting_a_person_is_a_meeting_and_visiting_a_city_is_not(extractor):
     assert [names(m) for m in meetings] == [{"Sergey Lavrov", "Michel Aoun"}]
     meetings, _ = extract(extractor, "زار وزير الخارجية الروسي سيرغي لافروف اليوم بيروت.", "2019-07-01")
     assert meetings == []
+
+
+def test_a_surname_that_is_also_a_given_name_refers_back_to_the_person_named_in_full(extractor):
+    _, statements = extract(extractor, "استقبل وزير الخارجية العراقي فؤاد حسين في بغداد اليوم نظيره الإيراني.\n\n"
+                                       "وقال حسين إن \"العلاقات بين البلدين متينة\".", "2021-01-18")
+    assert [s.speakers[0].label for s in statements] == ["Fuad Hussein"]

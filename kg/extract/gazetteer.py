@@ -138,7 +138,7 @@ def _surnames(name: str) -> list[str]:
         common = fold_key(words[-1]) in _GIVEN_NAMES or fold_key(words[-1]) in {"محمد", "علي", "احمد", "حسن"}
         return [" ".join(words[-2:])] if len(words) > 2 and not common else []
     last = words[-1]
-    return [last] if len(fold_key(last)) >= 4 and fold_key(last) not in _GIVEN_NAMES else []
+    return [last] if len(fold_key(last)) >= 4 else []
 
 
 def whole_words(automaton: ahocorasick.Automaton, text: str):
