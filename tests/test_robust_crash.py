@@ -226,7 +226,8 @@ def test_kill_nine_during_ingest_loses_and_spoils_nothing(tmp_path: Path) -> Non
 
 def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
     """Ctrl-C ends with a clear sentence and a resumable store."""
-    corpus = make_corpus(tmp_path, CORPUS_SIZE, seed=3)
+    size = 4 * CORPUS_SIZE  # long enough that the interrupt lands mid-run on a fast machine
+    corpus = make_corpus(tmp_path, size, seed=3)
     process = subprocess.Popen([KG, "ingest", "--store", str(tmp_path / "store"), str(corpus)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                                env={**os.environ, "COLUMNS": "500"})
@@ -246,4 +247,4 @@ def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
     state = inspect(tmp_path / "store")
     assert not (state.hashless - state.pending)
     code, summary = ingest(tmp_path / "store", corpus)
-    assert code == 0 and summary["ingested"] + summary["unchanged"] == CORPUS_SIZE
+    assert code == 0 and summary["ingested"] + summary["unchanged"] == size
