@@ -203,3 +203,11 @@ def test_a_surname_that_is_also_a_given_name_refers_back_to_the_person_named_in_
     _, statements = extract(extractor, "استقبل وزير الخارجية العراقي فؤاد حسين في بغداد اليوم نظيره الإيراني.\n\n"
                                        "وقال حسين إن \"العلاقات بين البلدين متينة\".", "2021-01-18")
     assert [s.speakers[0].label for s in statements] == ["Fuad Hussein"]
+
+
+def test_an_earlier_meeting_the_same_day_happens_where_the_visit_is(extractor):
+    meetings, _ = extract(extractor, "أجرى رئيس الوزراء الأردني بشر الخصاونة اليوم في عمان مباحثات مع رئيس الوزراء "
+                                     "العراقي مصطفى الكاظمي.\n\nوكان الكاظمي قد التقى في وقت سابق اليوم العاهل الأردني "
+                                     "الملك عبدالله الثاني.", "2021-06-27")
+    found = {frozenset(names(m)): (m.date, m.place.label if m.place else None) for m in meetings}
+    assert found[frozenset({"Mustafa Al-Kadhimi", "Abdullah II of Jordan"})] == ("2021-06-27", "Amman")

@@ -165,7 +165,8 @@ def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str
                 if actor.key in destinations:
                     m.place = destinations[actor.key]
                     break
-        if main is not None and m is not main and not m.pluperfect and (m.keyset & main.keyset):
+        same_day = m.pluperfect and main is not None and m.date == main.date  # "وكان قد التقى في وقت سابق اليوم"
+        if main is not None and m is not main and (not m.pluperfect or same_day) and (m.keyset & main.keyset):
             if m.date is None and m.status == main.status:
                 m.date = main.date
             if m.place is None:
