@@ -483,3 +483,21 @@ def test_media_named_today_are_not_dates():
 def test_part_of_a_named_month_is_month_precision():
     mention = only("زار دمشق مطلع آذار", dt.date(2024, 6, 1))
     assert (mention.text, mention.value, mention.kind) == ("مطلع آذار", "2024-03", "month")
+
+
+@pytest.mark.parametrize("text, published, value", [
+    ("في الرابع من شباط الجاري", dt.date(2024, 2, 15), "2024-02-04"),
+    ("في الحادي والعشرين من ديسمبر الماضي", FRI_2024_01_05, "2023-12-21"),
+    ("يوم الثاني عشر من مارس 2019", FRI_2024_01_05, "2019-03-12"),
+    ("في الأول من يناير", FRI_2024_01_05, "2024-01-01"),
+    ("في الثلاثين من نوفمبر", FRI_2024_01_05, "2023-11-30"),
+])
+def test_a_day_of_the_month_may_be_an_ordinal_word(text, published, value):
+    mention = only(text, published)
+    assert mention.value == value
+    assert text[mention.start:mention.end] == mention.text
+
+
+@pytest.mark.parametrize("text", ["الفصل الثاني من الكتاب", "للمرة الرابعة من نوعها", "الدور الأول من البطولة"])
+def test_an_ordinal_that_is_not_followed_by_a_month_is_not_a_date(text):
+    assert find_dates(text, FRI_2024_01_05) == []

@@ -202,7 +202,16 @@ _YEAR_TAIL = (r"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:عام|سنه|العام)\s+)?"
               r"(?P<year>[12][0-9]{3})(?![0-9])(?:\s*م(?!\w)|\s+ميلادي(?:ه)?(?!\w))?"
               rf"|\s+(?:من\s+)?(?P<ry>هذا\s+العام|هذه\s+السنه|(?:العام|السنه)\s+(?P<ryq>{_QUAL}))"
               rf"|\s+(?P<q>{_QUAL}))?")
-_DAY = r"(?<![0-9.,/])(?P<day>[0-9]{1,2})(?![0-9])"
+_UNITS = ("الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع")
+# "في الرابع من شباط", "الحادي والعشرين من مارس": a day of the month as an ordinal word
+_ORDINAL_DAYS = {
+    **{word: n for n, word in enumerate(_UNITS, 1)}, "العاشر": 10,
+    **{("الحادي" if n == 1 else word) + " عشر": 10 + n for n, word in enumerate(_UNITS, 1)},
+    "العشرين": 20, **{("الحادي" if n == 1 else word) + " والعشرين": 20 + n for n, word in enumerate(_UNITS, 1)},
+    "الثلاثين": 30, "الحادي والثلاثين": 31,
+}
+_DAY = (r"(?P<day>(?<![0-9.,/])[0-9]{1,2}(?![0-9])"
+        rf"|(?<!\w)(?:{'|'.join(sorted(map(re.escape, _ORDINAL_DAYS), key=len, reverse=True))})(?=\s+من\s))")
 _LEAD = (rf"(?:(?<!\w)[وف]?(?P<lead>(?:(?:{_TOD}|يوم)\s+)?{_WD}\s*[،,]?\s*"
          r"(?:الموافق\s*(?:ل\s*)?)?))?")
 
@@ -485,6 +494,10 @@ def _check_lead_weekday(found: _Found, match: re.Match[str], day: dt.date | None
                      f"but {day.isoformat()} is {_ENGLISH_DAYS[day.weekday()]}")
 
 
+def _day_number(text: str) -> int:
+    return int(text) if text.isdigit() else _ORDINAL_DAYS[" ".join(text.split())]
+
+
 def _explicit_start(match: re.Match[str]) -> int:
     return match.start("lead") if match.group("lead") is not None else match.start("day")
 
@@ -493,7 +506,7 @@ def _build_explicit(match: re.Match[str], doc: _Folded, published: dt.date | Non
     if match.group("year") is None and _word_before(doc.text, _explicit_start(match)) in _EVENT_NAMES:
         return None  # "قوى 14 آذار", "ثورة 25 يناير": a name, not a date of this story
     month, problem = _month_of(match)
-    day_number = int(match.group("day"))
+    day_number = _day_number(match.group("day"))
     qualifier = match.group("q")
     tense = _qualifier_tense(qualifier) if qualifier else None
     found = _Found(_explicit_start(match), match.end(), "explicit", None, tense or "past", problem)
@@ -582,7 +595,7 @@ def _build_hijri(match: re.Match[str], doc: _Folded, published: dt.date | None) 
         return found
     month = _HIJRI_MONTHS[" ".join(match.group("hm").split())]
     try:
-        day = _Hijri(int(match.group("hy")), month, int(match.group("day"))).to_gregorian()
+        day = _Hijri(int(match.group("hy")), month, _day_number(match.group("day"))).to_gregorian()
     except (ValueError, OverflowError) as error:
         found.problem = f"hijri not converted: {error}"
         return found
