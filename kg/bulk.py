@@ -67,6 +67,7 @@ class Extracted:
     statements: int = 0
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    participants: tuple[str, ...] = ()  # actor IRIs of its meetings: the summary rows it touches
 
 
 @dataclass(slots=True)
@@ -89,6 +90,10 @@ class IngestReport:
     recovered: int = 0  # incomplete graphs of an interrupted run, dropped at start
     seconds: float = 0.0
     problems: list[SourceProblem] = field(default_factory=list)
+    knowledge_reloaded: bool = False  # a new knowledge-base version replaced the stored one
+    wrote: bool = False  # whether anything was written (the met-with summary then needs a refresh)
+    touched: set[str] = field(default_factory=set)  # participants, before and after, of the written graphs
+    summary: object | None = None  # the kg.summary.Refresh that followed, if any
 
     @property
     def failed(self) -> int:
@@ -122,8 +127,9 @@ def extract_one(article: Article, extractor=None) -> Extracted:
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     except Exception as error:  # one bad article never stops the batch
         return Extracted(article.id, error=f"not ingested: {type(error).__name__}: {error}")
+    participants = {rdf.actor_iri(actor.key).value for meeting in extraction.meetings for actor in meeting.participants}
     return Extracted(article.id, body, len(quads), len(extraction.meetings), len(extraction.statements),
-                     tuple(extraction.warnings))
+                     tuple(extraction.warnings), participants=tuple(sorted(participants)))
 
 
 def _extract_task(articles: list[Article]) -> list[Extracted]:
@@ -226,20 +232,26 @@ class Writer:
     """Accumulates extracted articles and writes them a batch at a time (see module doc)."""
 
     def __init__(self, store, *, batch_articles: int = BATCH_ARTICLES, batch_bytes: int = BATCH_BYTES,
-                 use_bulk_load: bool | None = None) -> None:
+                 use_bulk_load: bool | None = None, before_first_write: Callable[[], None] | None = None) -> None:
         self.store = store
+        self.before_first_write = before_first_write
+        self.wrote = False
+        self.touched: set[str] = set()  # actor IRIs whose met-with rows the written graphs change
         self.embedded = hasattr(store, "raw")
         self.use_bulk_load = self.embedded if use_bulk_load is None else use_bulk_load and self.embedded
         self.batch_articles = batch_articles
         self.batch_bytes = batch_bytes
         self.new: list[tuple[Article, Extracted]] = []
         self.replaced: list[tuple[Article, Extracted]] = []
+        self.replacing: list[ox.NamedNode] = []  # graphs already stored that this batch replaces
         self.size = 0
         self.written_quads = 0
 
     def add(self, article: Article, extracted: Extracted, *, replaces: bool) -> list[Article]:
         """Queue one article; returns the articles committed by this call (maybe none)."""
         (self.replaced if replaces or not self.use_bulk_load else self.new).append((article, extracted))
+        if replaces:
+            self.replacing.append(rdf.graph_iri(article.id))
         self.size += len(extracted.body)
         if len(self.new) + len(self.replaced) >= self.batch_articles or self.size >= self.batch_bytes:
             return self.flush()
@@ -247,13 +259,25 @@ class Writer:
 
     def flush(self) -> list[Article]:
         committed: list[Article] = []
+        if not (self.replaced or self.new):
+            return committed
+        if not self.wrote:
+            if self.before_first_write:
+                self.before_first_write()
+            self.wrote = True
+        if self.replacing:
+            from kg.summary import participants
+
+            self.touched |= participants(self.store, self.replacing)
+        for _, extracted in self.replaced + self.new:
+            self.touched.update(extracted.participants)
         if self.replaced:
             self._write_by_update(self.replaced)
             committed += [a for a, _ in self.replaced]
         if self.new:
             self._write_by_bulk_load(self.new)
             committed += [a for a, _ in self.new]
-        self.new, self.replaced, self.size = [], [], 0
+        self.new, self.replaced, self.replacing, self.size = [], [], [], 0
         return committed
 
     def _write_by_update(self, items: list[tuple[Article, Extracted]]) -> None:
@@ -328,7 +352,8 @@ def default_workers() -> int:
 def run(store, paths: Iterable[str], *, metadata: Path | None = None, published: date | None = None,
         source: str | None = None, force: bool = False, workers: int | None = None,
         batch_articles: int | None = None, use_bulk_load: bool | None = None, extractor=None,
-        on_outcome: Callable[[Outcome], None] | None = None) -> IngestReport:
+        on_outcome: Callable[[Outcome], None] | None = None,
+        before_first_write: Callable[[], None] | None = None) -> IngestReport:
     """Ingest everything `paths` hold into `store`; see the module docstring for the design.
 
     `workers` defaults to the usable cores; inputs smaller than one chunk are extracted in
@@ -341,10 +366,11 @@ def run(store, paths: Iterable[str], *, metadata: Path | None = None, published:
     started = time.monotonic()
     report = IngestReport()
     report.recovered = recover_interrupted(store)
-    ensure_knowledge(store, extractor.kb if extractor is not None else default_kb())
+    report.knowledge_reloaded = ensure_knowledge(store, extractor.kb if extractor is not None else default_kb())
     workers = workers or default_workers()
     batch_articles = batch_articles or int(os.environ.get("KG_INGEST_BATCH") or BATCH_ARTICLES)
-    writer = Writer(store, batch_articles=batch_articles, use_bulk_load=use_bulk_load)
+    writer = Writer(store, batch_articles=batch_articles, use_bulk_load=use_bulk_load,
+                    before_first_write=before_first_write)
     notify = on_outcome or (lambda outcome: None)
     # `extracting` holds (articles, replaces, result) in input order; `waiting` what the
     # writer holds but has not committed, so a failure can still be reported per article.
@@ -416,6 +442,8 @@ def run(store, paths: Iterable[str], *, metadata: Path | None = None, published:
         if executor is not None:
             executor.terminate()
         raise
+    finally:
+        report.wrote, report.touched = writer.wrote, writer.touched
     if executor is not None:
         executor.close()
     if hasattr(store, "flush"):

@@ -233,17 +233,23 @@ def query(
       kg query meetings -p actor=https://w3id.org/kg-meetings/id/actor/vladimir-putin --format csv
       kg query @my-query.rq --format json
     """
+    named = sparql in named_queries.catalogue()
     if sparql.startswith("@"):
         text = Path(sparql[1:]).read_text(encoding="utf-8")
-    elif sparql in named_queries.catalogue():
+    elif named:
         try:
-            text = named_queries.get(sparql).bind(dict(p.split("=", 1) for p in param))
+            values = dict(p.split("=", 1) for p in param)
+            text = named_queries.get(sparql).bind(values)
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="--param")
     else:
         text = sparql
     graph_store = _open(store, read_only=True)
     try:
+        if named:  # through the met-with summary when it holds (see kg.summary)
+            from kg.summary import bound_text
+
+            text = bound_text(graph_store, sparql, values)
         from kg.formats import serialize_result
 
         result = graph_store.query(text)
@@ -305,8 +311,10 @@ def export(
 
 def _select_named(graph_store, name: str, params: dict) -> list[dict]:
     """A named query's rows as plain values; a parameter it rejects is the user's error, not a crash."""
+    from kg.summary import bound_text
+
     try:
-        text = named_queries.get(name).bind(params)
+        text = bound_text(graph_store, name, params)
     except ValueError as error:
         raise typer.BadParameter(str(error))
     return _plain(graph_store.select(text))

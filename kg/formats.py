@@ -212,9 +212,12 @@ def _json(variables: list[str], rows: list, truncated: bool) -> bytes:
             if term is not None:
                 binding[name] = _json_term(term)
         bindings.append(binding)
-    document: dict = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    # The flag goes before "results": streaming parsers (pyoxigraph's among them) stop at the
+    # end of the bindings and reject anything after them.
+    document: dict = {"head": {"vars": variables}}
     if truncated:
         document["truncated"] = True
+    document["results"] = {"bindings": bindings}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

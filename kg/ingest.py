@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import rdf
+from kg import rdf, summary
 from kg.bulk import IngestReport, Outcome, run
 from kg.extract import Extractor
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase
@@ -60,11 +60,25 @@ def stored_hash(store: GraphStore, article_id: str) -> str | None:
 
 def ingest(store: GraphStore, paths: Iterable[str], *, metadata: Path | None = None, published: date | None = None,
            source: str | None = None, extractor: Extractor | None = None, force: bool = False,
-           workers: int | None = None, on_outcome: Callable[[Outcome], None] | None = None) -> IngestReport:
+           workers: int | None = None, on_outcome: Callable[[Outcome], None] | None = None,
+           on_summary: Callable[[int, int], None] | None = None) -> IngestReport:
     """Store every article `paths` hold, skipping those stored with the same text (unless
-    `force`); `workers` processes extract in parallel (default: the usable cores)."""
-    return run(store, paths, metadata=metadata, published=published, source=source, force=force,
-               workers=workers, extractor=extractor, on_outcome=on_outcome)
+    `force`); `workers` processes extract in parallel (default: the usable cores). Then
+    bring the met-with summary up to date (`on_summary(done, total)` reports on that):
+    the touched actors' rows, or everything if the summary was not complete before."""
+    if getattr(store, "keeps_summary", False):  # a `kg serve`: it rebuilds after our writes itself
+        return run(store, paths, metadata=metadata, published=published, source=source, force=force,
+                   workers=workers, extractor=extractor, on_outcome=on_outcome)
+    was_complete = summary.is_complete(store)
+    report = run(store, paths, metadata=metadata, published=published, source=source, force=force,
+                 workers=workers, extractor=extractor, on_outcome=on_outcome,
+                 before_first_write=lambda: summary.mark_stale(store))
+    if report.wrote or report.knowledge_reloaded or not was_complete:
+        everything = not was_complete or report.knowledge_reloaded
+        report.summary = summary.refresh(store, None if everything else report.touched, progress=on_summary)
+        if hasattr(store, "flush"):
+            store.flush()
+    return report
 
 
 def extract_all(paths: Iterable[str], *, metadata: Path | None = None, published: date | None = None,

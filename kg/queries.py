@@ -10,6 +10,15 @@ A query file documents itself in its leading comments:
 Parameters are bound as RDF terms in an inline VALUES block placed at the start of the
 WHERE clause, serialised by pyoxigraph, so user input is never spliced into query text.
 An unset parameter is UNDEF; the query's FILTERs test BOUND().
+
+A query may name a faster equivalent that holds under conditions:
+
+    # fast path: met-with unless since until
+
+means: when neither `since` nor `until` is given, `met-with` returns the same rows (from
+a precomputed summary; `kg.summary.choose` checks it is complete before switching).
+
+`queries/summary/` holds the statements that keep that summary (not named queries).
 """
 from __future__ import annotations
 
@@ -25,6 +34,7 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(\w+)\s*(.*)$")
 _FIELD = re.compile(r"^#\s*(title|description|example):\s*(.*)$")
+_FAST_PATH = re.compile(r"^#\s*fast path:\s*([\w-]+)(?:\s+unless\s+(.*))?$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -64,6 +74,8 @@ class NamedQuery:
     params: tuple[Param, ...]
     text: str
     example: str = ""
+    fast_path: str | None = None  # an equivalent named query ...
+    fast_path_unless: tuple[str, ...] = ()  # ... usable when none of these parameters is set
 
     def bind(self, values: dict[str, str | None] | None = None) -> str:
         """The query text with parameters bound; unknown parameter names are an error."""
@@ -84,10 +96,31 @@ class NamedQuery:
         return self.text[:match.end()] + "\n  " + block + "\n" + self.text[match.end():]
 
 
+def with_values(text: str, variable: str, terms: list[ox.NamedNode]) -> str:
+    """`text` with `VALUES ?variable { ... }` (terms serialised by pyoxigraph) opening its
+    WHERE clause: for the statements below that take a list rather than one value."""
+    match = _WHERE.search(text)
+    if not match:
+        raise ValueError(f"no WHERE clause to bind ?{variable} in")
+    block = f"VALUES ?{variable} {{ {' '.join(str(t) for t in terms)} }}"
+    return text[:match.end()] + "\n  " + block + "\n" + text[match.end():]
+
+
+@lru_cache(maxsize=None)
+def statement(name: str) -> str:
+    """The text of `queries/summary/NAME` (.rq or .ru): upkeep statements, not named queries."""
+    for suffix in (".rq", ".ru"):
+        path = QUERIES_DIR / "summary" / (name + suffix)
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    raise KeyError(f"no statement {name!r} in {QUERIES_DIR / 'summary'}")
+
+
 def _parse(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     fields: dict[str, str] = {}
     params: list[Param] = []
+    fast_path, unless = None, ()
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -97,8 +130,10 @@ def _parse(path: Path) -> NamedQuery:
             params.append(Param(m.group(1), m.group(2), m.group(3).strip()))
         elif m := _FIELD.match(line):
             fields[m.group(1)] = m.group(2).strip()
+        elif m := _FAST_PATH.match(line):
+            fast_path, unless = m.group(1), tuple((m.group(2) or "").split())
     return NamedQuery(path.stem, fields.get("title", path.stem), fields.get("description", ""), tuple(params), text,
-                      fields.get("example", ""))
+                      fields.get("example", ""), fast_path, unless)
 
 
 @lru_cache(maxsize=1)

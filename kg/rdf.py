@@ -181,6 +181,20 @@ class KGO:
     localActor = NamedNode(KGO_NS + "localActor")
     country = NamedNode(KGO_NS + "country")
     capital = NamedNode(KGO_NS + "capital")
+    MetWithSummary = NamedNode(KGO_NS + "MetWithSummary")
+    summaryActor = NamedNode(KGO_NS + "summaryActor")
+    summaryCounterpart = NamedNode(KGO_NS + "summaryCounterpart")
+    counterpartKey = NamedNode(KGO_NS + "counterpartKey")
+    counterpartName = NamedNode(KGO_NS + "counterpartName")
+    heldMeetingCount = NamedNode(KGO_NS + "heldMeetingCount")
+    plannedMeetingCount = NamedNode(KGO_NS + "plannedMeetingCount")
+    firstMeetingDate = NamedNode(KGO_NS + "firstMeetingDate")
+    lastMeetingDate = NamedNode(KGO_NS + "lastMeetingDate")
+    firstReportedDate = NamedNode(KGO_NS + "firstReportedDate")
+    lastReportedDate = NamedNode(KGO_NS + "lastReportedDate")
+    placeList = NamedNode(KGO_NS + "placeList")
+    articleList = NamedNode(KGO_NS + "articleList")
+    summaryComplete = NamedNode(KGO_NS + "summaryComplete")
 
 
 ACTOR_CLASS: dict[str, NamedNode] = {
@@ -282,6 +296,14 @@ def meeting_iri(meeting: Meeting, article_id: str) -> NamedNode:
         first = min((span.start for span in meeting.evidence), default=0)
         digest = _digest("undated", article_id, *participants, meeting.status, str(first))
     return NamedNode(f"{ID_NS}meeting/{digest}")
+
+
+SUMMARY_GRAPH = NamedNode(f"{ID_NS}summary/met-with")  # the graph of the met-with summary (kg.summary)
+
+
+def summary_row_iri(actor: NamedNode, counterpart: NamedNode) -> NamedNode:
+    """One row of the met-with summary: the actor's side of its meetings with the counterpart."""
+    return NamedNode(f"{ID_NS}met-with/{_digest(actor.value, counterpart.value)}")
 
 
 def statement_iri(article_id: str, content: Span) -> NamedNode:
@@ -583,3 +605,43 @@ def _ontology() -> tuple[Quad, ...]:
 def ontology_quads() -> list[Quad]:
     """kg.ttl in the default graph, so the store documents its own vocabulary."""
     return list(_ontology())
+
+
+# ---------------------------------------------------------------------------
+# The met-with summary (see ontology/kg.ttl and kg/summary.py)
+# ---------------------------------------------------------------------------
+
+# Columns of queries/relations.rq -> the summary predicate keeping each one.
+SUMMARY_COLUMNS: dict[str, NamedNode] = {
+    "key": KGO.counterpartKey,
+    "labelEn": KGO.counterpartName,
+    "labelAr": KGO.counterpartName,
+    "meetings": KGO.heldMeetingCount,
+    "plannedMeetings": KGO.plannedMeetingCount,
+    "first": KGO.firstMeetingDate,
+    "last": KGO.lastMeetingDate,
+    "firstReported": KGO.firstReportedDate,
+    "lastReported": KGO.lastReportedDate,
+    "places": KGO.placeList,
+    "articles": KGO.articleList,
+}
+
+
+def summary_quads(actor: NamedNode, row: dict) -> list[Quad]:
+    """One relations.rq row (terms keyed by column) of `actor` as summary quads; empty
+    values (no places, no date) are left out, as the query leaves them unbound."""
+    counterpart = row["counterpart"]
+    node = summary_row_iri(actor, counterpart)
+    graph = SUMMARY_GRAPH
+    quads = [Quad(node, RDF.type, KGO.MetWithSummary, graph), Quad(node, KGO.summaryActor, actor, graph),
+             Quad(node, KGO.summaryCounterpart, counterpart, graph)]
+    for column, predicate in SUMMARY_COLUMNS.items():
+        value = row.get(column)
+        if value is not None and value.value != "":
+            quads.append(Quad(node, predicate, value, graph))
+    return quads
+
+
+def summary_complete_quad() -> Quad:
+    """The mark that the summary matches the article graphs."""
+    return Quad(SUMMARY_GRAPH, KGO.summaryComplete, _TRUE, SUMMARY_GRAPH)

@@ -19,7 +19,7 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import unquote
 
-from kg import queries, rdf
+from kg import queries, rdf, summary
 from kg.extract.normalize import fold_key
 from kg.knowledge import KnowledgeBase, default
 from kg.lookups import ActorMatch, find_actors, known_actors, normalise_query, resolve_actor
@@ -70,7 +70,8 @@ def _dates(since: str | None, until: str | None) -> dict[str, str | None]:
 
 
 def _select(store: GraphStore, name: str, params: dict[str, str | None]) -> list[dict[str, str]]:
-    rows = store.select(queries.get(name).bind(params))
+    """A named query's rows, through its fast path (the met-with summary) when that holds."""
+    rows = store.select(summary.bound_text(store, name, params))
     return [{k: v.value for k, v in row.items()} for row in rows]
 
 
@@ -250,8 +251,8 @@ def counterparts(store: GraphStore, actor: ActorMatch, since: str | None = None,
     return [Counterpart(known.actor(r["counterpart"], r.get("labelEn"), r.get("labelAr")),
                         int(r.get("meetings", 0)), int(r.get("plannedMeetings", 0)), r.get("first"), r.get("last"),
                         r.get("firstReported"), r.get("lastReported"),
-                        tuple(known.place(iri)[0] for iri in _split(r.get("places"), " ")),
-                        tuple(_split(r.get("articles"), " | ")))
+                        tuple(known.place(iri)[0] for iri in sorted(_split(r.get("places"), " "))),
+                        tuple(sorted(_split(r.get("articles"), " | "))))
             for r in _select(store, "relations", params)]
 
 

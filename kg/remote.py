@@ -79,8 +79,22 @@ class RemoteStore:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self._token = os.environ.get("KG_STORE_TOKEN")
+        self._keeps_summary: bool | None = None
         if check:
             self.ask("ASK { }")  # fail now, with a clear message, if nobody answers
+
+    @property
+    def keeps_summary(self) -> bool:
+        """Whether the server is a `kg serve`, which rebuilds the met-with summary after
+        every write itself (its /health says so), so a client must not do it again."""
+        if self._keeps_summary is None:
+            root = urlunsplit(urlsplit(self.endpoints["query"] or self.location)[:2] + ("/health", "", ""))
+            try:
+                response = self.session.get(root, timeout=min(self.timeout, 10))
+                self._keeps_summary = response.ok and "summary" in response.json()
+            except Exception:  # not JSON, not there: some other server
+                self._keeps_summary = False
+        return self._keeps_summary
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -135,6 +149,10 @@ class RemoteStore:
         list arrived puts its marker last, as `kg.ingest.ensure_knowledge` does."""
         for start in range(0, len(quads), INSERT_CHUNK_QUADS):
             self.update(f"INSERT DATA {{\n{quads_to_sparql_data(quads[start:start + INSERT_CHUNK_QUADS])}\n}}")
+
+    def add_quads(self, quads: list[ox.Quad]) -> None:
+        """Quads of any graphs, in chunks like `add_default`."""
+        self.add_default(quads)
 
     def clear_default(self) -> None:
         self.update("CLEAR SILENT DEFAULT")

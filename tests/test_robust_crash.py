@@ -21,6 +21,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg import queries, rdf, summary
+from kg.store import EmbeddedStore
+
 ROOT = Path(__file__).resolve().parent.parent
 KG = str(Path(sys.executable).with_name("kg"))
 KGO = "https://w3id.org/kg-meetings/ontology#"
@@ -77,6 +80,7 @@ class StoreState:
     pending: set[str] = field(default_factory=set)  # graph IRIs marked pending
     hashless: set[str] = field(default_factory=set)  # article graphs without a content hash
     broken: list[str] = field(default_factory=list)  # complete-looking graphs missing a part
+    summary_wrong: list[str] = field(default_factory=list)  # actors whose complete-marked summary is wrong
     quads: int = 0
 
 
@@ -92,7 +96,8 @@ def inspect(store: Path) -> StoreState:
             return list(graph.query(query))
 
         state.pending = {row["g"].value for row in rows(f"SELECT ?g WHERE {{ {PENDING} <{KGO}pendingGraph> ?g }}")}
-        graphs = {g.value for g in graph.named_graphs() if isinstance(g, ox.NamedNode)}
+        graphs = {g.value for g in graph.named_graphs() if isinstance(g, ox.NamedNode)} - {rdf.SUMMARY_GRAPH.value}
+        state.summary_wrong = summary_disagreements(EmbeddedStore.wrapping(graph, str(store)))
         hashed = {row["g"].value: row for row in rows(
             f"""SELECT ?g ?doc (COUNT(DISTINCT ?m) AS ?meetings) (COUNT(DISTINCT ?s) AS ?statements) WHERE {{
                   GRAPH ?g {{ ?a a <{KGO}Article> ; <{KGO}contentHash> ?h .
@@ -132,9 +137,25 @@ def all_quads(store: Path) -> set[ox.Quad]:
         del graph
 
 
+def summary_disagreements(store: EmbeddedStore) -> list[str]:
+    """Actors for which a summary marked complete differs from relations.rq's own answer."""
+    if not summary.is_complete(store):
+        return []
+
+    def rows(name: str, actor: str) -> list[dict]:
+        found = [{k: v.value for k, v in row.items()} for row in store.select(queries.get(name).bind({"actor": actor}))]
+        for row in found:
+            row["places"] = sorted(row.get("places", "").split())
+            row["articles"] = sorted(row.get("articles", "").split(" | "))
+        return found
+
+    return [actor for actor in sorted(summary.participants(store)) if rows("relations", actor) != rows("met-with", actor)]
+
+
 def check_state(state: StoreState, expected: dict[str, tuple[int, int]]) -> list[str]:
     """Everything wrong with a store left by a killed run (empty when nothing is)."""
-    problems = list(state.broken)
+    problems = list(state.broken) + [f"{actor}: the summary is marked complete but disagrees with relations.rq"
+                                     for actor in state.summary_wrong]
     for document, counts in state.complete.items():
         if document not in expected:
             problems.append(f"{document}: stored but not in the corpus")

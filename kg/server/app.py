@@ -32,13 +32,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg import queries as named_queries
+from kg import summary
 from kg.api import routes as api_routes
 from kg.formats import FORMATS_BY_NAME, NotAcceptable, negotiate
 from kg.rdf import KGO, PREFIXES, RDF
 from kg.server.guard import ForbiddenOperation, check
 from kg.server.pool import QueryTimeout, WorkerFailed, WorkerPool
-from kg.store import EmbeddedStore
-from kg.store import quads_to_sparql_data
+from kg.store import EmbeddedStore, quads_to_sparql_data
+from kg.summary import bound_text
 
 STATIC = Path(__file__).resolve().parent / "static"
 access_log = logging.getLogger("kg.server.access")
@@ -73,19 +74,58 @@ class Service:
         self.write_lock = threading.Lock()
         self.in_flight = 0
         self._counts: tuple[int, dict] | None = None
+        self.summary_due = threading.Event()
+        self.summarising = False
+        self._stopping = threading.Event()
+        self._summarist: threading.Thread | None = None
 
     def start(self) -> None:
         self.pool = WorkerPool(self.settings.store, self.settings.workers)
+        self._summarist = threading.Thread(target=self._keep_summary, name="kg-summary", daemon=True)
+        self._summarist.start()
+        if not summary.is_complete(self.view()):
+            self.summary_due.set()  # a store from an older version, or an ingest that was killed
 
     def stop(self) -> None:
+        self._stopping.set()
+        self.summary_due.set()
+        if self._summarist:
+            self._summarist.join(timeout=30)
         if self.pool:
             self.pool.close()
         self.store.flush()
 
+    def view(self) -> EmbeddedStore:
+        """The kg.store interface over the live store (the actor API and the summary use it)."""
+        return EmbeddedStore.wrapping(self.store, self.settings.store)
+
     def write(self, update: str) -> None:
+        """One update. The met-with summary is marked stale first (readers then compute
+        relations from the article graphs) and rebuilt in the background afterwards."""
         with self.write_lock:
+            summary.mark_stale(self.view())
             self.store.update(update)
             self.generation += 1
+        self.summary_due.set()
+
+    def _keep_summary(self) -> None:
+        """Rebuilds the summary after writes, once per burst; it holds the write lock while
+        it works, so no write can slip in between its rows and its completeness mark."""
+        while not self._stopping.is_set():
+            self.summary_due.wait()
+            if self._stopping.is_set():
+                return
+            time.sleep(0.2)  # let a burst of writes land first
+            self.summary_due.clear()
+            self.summarising = True
+            try:
+                with self.write_lock:
+                    summary.refresh(self.view())
+                    self.generation += 1
+            except Exception:  # never kill the thread: the next write retries
+                logging.getLogger("kg.server").exception("rebuilding the met-with summary failed")
+            finally:
+                self.summarising = False
 
     def counts(self) -> dict:
         """Sizes for /health and /void, computed once per generation of the store."""
@@ -290,7 +330,8 @@ async def named_query(request: Request) -> Response:
         raise _error(404, str(error.args[0])) from None
     values = {key: value for key, value in request.query_params.items() if key != "format"}
     try:
-        text = query.bind(values)
+        # Through the met-with summary when it holds: one triple to check, on the live store.
+        text = bound_text(service.view(), query, values)
     except ValueError as error:
         raise _error(400, str(error)) from None
     return await run_query(service, text, _format_choice(request, request.query_params))
@@ -465,7 +506,9 @@ async def health(request: Request) -> Response:
     return JSONResponse({"ok": True, "store": service.settings.store, "triples": counts["quads"],
                          "generation": service.generation, "workers": service.settings.workers,
                          "running": service.in_flight, "writable": service.settings.allow_update,
-                         "worker_pids": service.pool.pids() if service.pool else []})
+                         "worker_pids": service.pool.pids() if service.pool else [],
+                         "summary": {"complete": summary.is_complete(service.view()),
+                                     "rebuilding": service.summarising or service.summary_due.is_set()}})
 
 
 async def void(request: Request) -> Response:
@@ -560,7 +603,7 @@ def create_app(store: str | Path, *, allow_update: bool = False, token_file: Pat
         Route("/void", void, methods=["GET"]),
         Route("/dump", dump, methods=["GET", "HEAD"]),
         # the actor API reads the server's own store: its queries are bounded by one actor
-        *api_routes(lambda: EmbeddedStore.wrapping(service.store, settings.store)),
+        *api_routes(service.view),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [Middleware(AccessLog)]

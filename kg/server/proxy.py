@@ -25,6 +25,7 @@ from kg import queries as named_queries
 from kg.api import routes as api_routes
 from kg.remote import RemoteStore, RemoteStoreError
 from kg.server.guard import ForbiddenOperation, check
+from kg.summary import bound_text
 
 STATIC = Path(__file__).resolve().parent / "static"
 _FORMATS = {
@@ -76,11 +77,17 @@ def create_proxy_app(location: str, *, timeout: float = 30.0, max_body: int = 10
     async def named_query(request: Request) -> Response:
         name = request.path_params["name"]
         try:
-            text = named_queries.get(name).bind({k: v for k, v in request.query_params.items() if k != "format"})
+            query = named_queries.get(name)
+            values = {k: v for k, v in request.query_params.items() if k != "format"}
+            query.bind(values)
         except KeyError as error:
             return PlainTextResponse(f"{error.args[0]}\n", status_code=404)
         except ValueError as error:
             return PlainTextResponse(f"{error}\n", status_code=400)
+        try:  # through the met-with summary when the remote store has a complete one
+            text = await run_in_threadpool(bound_text, store, query, values)
+        except RemoteStoreError as error:
+            return PlainTextResponse(f"the remote store is unreachable: {error}\n", status_code=502)
         accept = _FORMATS.get(request.query_params.get("format", ""), request.headers.get("accept", _FORMATS["json"]))
         return await run_in_threadpool(forward, text, accept)
 

@@ -1,0 +1,6 @@
+# The summary rows of some actors (VALUES ?actor bound), before they are recomputed.
+PREFIX kgo: <https://w3id.org/kg-meetings/ontology#>
+DELETE { GRAPH <https://w3id.org/kg-meetings/id/summary/met-with> { ?row ?p ?o } }
+WHERE {
+  GRAPH <https://w3id.org/kg-meetings/id/summary/met-with> { ?row kgo:summaryActor ?actor ; ?p ?o }
+}
