@@ -116,11 +116,20 @@ def ingest(
             eta = f", ETA {(total - state['seen']) / rate:.0f} s" if total and rate else ""
             err.print(f"ingest: {state['seen']}" + (f"/{total}" if total else "") + f" articles, {rate:.0f} articles/s{eta}")
 
+    def on_summary(done: int, todo: int) -> None:
+        if interactive:
+            if "summary" not in state:
+                state["summary"] = progress.add_task("summary", total=todo, rate="met-with rows")
+            progress.update(state["summary"], completed=done)
+        elif not as_json and (done == todo or time.monotonic() - state["logged"] >= 5):
+            state["logged"] = time.monotonic()
+            err.print(f"summary: {done}/{todo} actors")
+
     try:
         with progress:
             task = progress.add_task("ingest", total=total, rate="")
             report = run_ingest(graph_store, paths, metadata=metadata, published=published_day, source=source,
-                                force=force, workers=workers, on_outcome=on_outcome)
+                                force=force, workers=workers, on_outcome=on_outcome, on_summary=on_summary)
     except ValueError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2)
@@ -140,6 +149,7 @@ def ingest(
                "statements": report.statements, "quads": report.quads, "failed": report.failed,
                "recovered": report.recovered, "seconds": round(report.seconds, 3),
                "problems": [{"where": p.where, "reason": p.reason, "severity": p.severity} for p in report.problems],
+               "summary": report.summary.to_dict() if report.summary else None,
                "store": graph_store.location}
     if as_json:
         out.print_json(json.dumps(summary, ensure_ascii=False))
@@ -150,6 +160,10 @@ def ingest(
         err.print(f"{report.ingested} articles ingested ({report.meetings} meetings, {report.statements} statements, "
                   f"{report.quads} quads), {report.skipped_unchanged} unchanged, {report.failed} failed "
                   f"in {report.seconds:.1f} s ({rate:.0f} articles/s) -> {graph_store.location}")
+        if report.summary:
+            done = report.summary
+            err.print(f"met-with summary {'rebuilt' if done.full else 'updated'}: {done.actors} actors, "
+                      f"{done.rows} rows in {done.seconds:.1f} s")
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -388,12 +402,15 @@ def statements(
 
 @app.command()
 def stats(store: Optional[str] = StoreOption, as_json: bool = JsonOption) -> None:
-    """Counts: articles, meetings, statements, persons, places and quads."""
+    """Counts: articles, meetings, statements, persons, places and quads, and the met-with summary's state."""
+    from kg.summary import state as summary_state
+
     graph_store = _open(store, read_only=True)
     try:
         rows = _plain(graph_store.select(named_queries.get("stats").text))
         result = {k: int(v) for k, v in (rows[0] if rows else {}).items()}
         result["quads"] = len(graph_store) if hasattr(graph_store, "__len__") else None
+        result["summary"] = summary_state(graph_store).to_dict()
         result["store"] = graph_store.location
     finally:
         graph_store.close()
@@ -401,6 +418,8 @@ def stats(store: Optional[str] = StoreOption, as_json: bool = JsonOption) -> Non
         out.print_json(json.dumps(result))
         return
     for key, value in result.items():
+        if key == "summary":
+            value = f"{'complete' if value['complete'] else 'stale (relations computed from the articles)'}, {value['rows']} rows"
         out.print(f"{key:>12}: {value}")
 
 

@@ -107,6 +107,29 @@ def test_reingest_remotely_skips_unchanged(both):
     assert json.loads(done.stdout)["unchanged"] == 5
 
 
+def test_ingest_keeps_the_summary_on_the_remote_store_too(both):
+    remote, _ = both
+    from kg import queries, summary
+
+    store = RemoteStore(remote)
+    assert not store.keeps_summary  # oxigraph serve: the client keeps the summary
+    state = summary.state(store)
+    assert state.complete and state.rows > 0
+
+    def rows(name: str, actor: str) -> list[dict]:
+        found = [{k: v.value for k, v in r.items()} for r in store.select(queries.get(name).bind({"actor": actor}))]
+        return [{**r, "places": sorted(r.get("places", "").split()), "articles": sorted(r["articles"].split(" | "))}
+                for r in found]
+
+    actors = summary.participants(store)
+    assert len(actors) >= 5
+    assert all(rows("relations", a) == rows("met-with", a) for a in actors)
+    done = kg("summary", "--rebuild", "--json", "--store", remote)
+    assert done.returncode == 0, done.stderr
+    rebuilt = json.loads(done.stdout)
+    assert rebuilt["complete"] and rebuilt["rows"] == state.rows and rebuilt["rebuilt"]["full"]
+
+
 def test_unreachable_server_is_a_clear_error():
     done = kg("stats", "--store", f"http://127.0.0.1:{free_port()}")
     assert done.returncode == 2
