@@ -90,7 +90,7 @@ class IngestReport:
     recovered: int = 0  # incomplete graphs of an interrupted run, dropped at start
     seconds: float = 0.0
     problems: list[SourceProblem] = field(default_factory=list)
-    knowledge_reloaded: bool = False  # a new knowledge-base version replaced the stored one
+    knowledge_changed: bool = False  # another knowledge-base version was stored, and is now replaced
     wrote: bool = False  # whether anything was written (the met-with summary then needs a refresh)
     touched: set[str] = field(default_factory=set)  # participants, before and after, of the written graphs
     summary: object | None = None  # the kg.summary.Refresh that followed, if any
@@ -366,7 +366,7 @@ def run(store, paths: Iterable[str], *, metadata: Path | None = None, published:
     started = time.monotonic()
     report = IngestReport()
     report.recovered = recover_interrupted(store)
-    report.knowledge_reloaded = ensure_knowledge(store, extractor.kb if extractor is not None else default_kb())
+    report.knowledge_changed = ensure_knowledge(store, extractor.kb if extractor is not None else default_kb()) == "changed"
     workers = workers or default_workers()
     batch_articles = batch_articles or int(os.environ.get("KG_INGEST_BATCH") or BATCH_ARTICLES)
     writer = Writer(store, batch_articles=batch_articles, use_bulk_load=use_bulk_load,

@@ -156,14 +156,14 @@ def ingest(
     else:
         if report.recovered:
             err.print(f"dropped {report.recovered} incomplete article graphs left by an interrupted run")
-        rate = (report.ingested + report.skipped_unchanged) / max(report.seconds, 1e-9)
-        err.print(f"{report.ingested} articles ingested ({report.meetings} meetings, {report.statements} statements, "
-                  f"{report.quads} quads), {report.skipped_unchanged} unchanged, {report.failed} failed "
-                  f"in {report.seconds:.1f} s ({rate:.0f} articles/s) -> {graph_store.location}")
         if report.summary:
             done = report.summary
             err.print(f"met-with summary {'rebuilt' if done.full else 'updated'}: {done.actors} actors, "
                       f"{done.rows} rows in {done.seconds:.1f} s")
+        rate = (report.ingested + report.skipped_unchanged) / max(report.seconds, 1e-9)
+        err.print(f"{report.ingested} articles ingested ({report.meetings} meetings, {report.statements} statements, "
+                  f"{report.quads} quads), {report.skipped_unchanged} unchanged, {report.failed} failed "
+                  f"in {report.seconds:.1f} s ({rate:.0f} articles/s) -> {graph_store.location}")
     raise typer.Exit(1 if report.failed else 0)
 
 

@@ -38,19 +38,21 @@ def knowledge_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def ensure_knowledge(store: GraphStore, kb: KnowledgeBase) -> bool:
-    """Load ontology and knowledge base into the default graph unless this version is there."""
+def ensure_knowledge(store: GraphStore, kb: KnowledgeBase) -> str:
+    """Load ontology and knowledge base into the default graph unless this version is there.
+    Returns "same", "loaded" (none was visible: a new store, or a server that hides its
+    default graph from queries, as Fuseki's union graph does) or "changed" (another version)."""
     version = knowledge_version()
     current = store.select(f"SELECT ?v WHERE {{ {_VERSION_NODE} {_VERSION_PRED} ?v }}")
     if current and current[0]["v"].value == version:
-        return False
+        return "same"
     if hasattr(store, "clear_default"):
         store.clear_default()
     quads = rdf.ontology_quads() + rdf.knowledge_quads(
         kb.raw["persons"], kb.raw["countries"], kb.raw["organisations"], kb.raw["places"])
     quads.append(ox.Quad(_VERSION_NODE, _VERSION_PRED, ox.Literal(version), ox.DefaultGraph()))
     store.add_default(quads)
-    return True
+    return "changed" if current else "loaded"
 
 
 def stored_hash(store: GraphStore, article_id: str) -> str | None:
@@ -73,8 +75,9 @@ def ingest(store: GraphStore, paths: Iterable[str], *, metadata: Path | None = N
     report = run(store, paths, metadata=metadata, published=published, source=source, force=force,
                  workers=workers, extractor=extractor, on_outcome=on_outcome,
                  before_first_write=lambda: summary.mark_stale(store))
-    if report.wrote or report.knowledge_reloaded or not was_complete:
-        everything = not was_complete or report.knowledge_reloaded
+    # New names in the knowledge base mean new labels in every row: rebuild them all.
+    if report.wrote or report.knowledge_changed or not was_complete:
+        everything = not was_complete or report.knowledge_changed
         report.summary = summary.refresh(store, None if everything else report.touched, progress=on_summary)
         if hasattr(store, "flush"):
             store.flush()

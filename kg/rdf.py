@@ -195,6 +195,7 @@ class KGO:
     placeList = NamedNode(KGO_NS + "placeList")
     articleList = NamedNode(KGO_NS + "articleList")
     summaryComplete = NamedNode(KGO_NS + "summaryComplete")
+    summaryRecord = NamedNode(KGO_NS + "summaryRecord")
 
 
 ACTOR_CLASS: dict[str, NamedNode] = {
@@ -627,6 +628,13 @@ SUMMARY_COLUMNS: dict[str, NamedNode] = {
 }
 
 
+# The short columns again, in one tab-separated literal (kgo:summaryRecord) that
+# queries/met-with.rq splits: reading one stored term costs a few microseconds, and the
+# busiest actors have hundreds of rows.
+SUMMARY_RECORD = ("meetings", "plannedMeetings", "first", "last", "firstReported", "lastReported",
+                  "key", "labelEn", "labelAr")
+
+
 def summary_quads(actor: NamedNode, row: dict) -> list[Quad]:
     """One relations.rq row (terms keyed by column) of `actor` as summary quads; empty
     values (no places, no date) are left out, as the query leaves them unbound."""
@@ -639,6 +647,8 @@ def summary_quads(actor: NamedNode, row: dict) -> list[Quad]:
         value = row.get(column)
         if value is not None and value.value != "":
             quads.append(Quad(node, predicate, value, graph))
+    record = "\t".join(row[c].value.replace("\t", " ") if row.get(c) is not None else "" for c in SUMMARY_RECORD)
+    quads.append(Quad(node, KGO.summaryRecord, Literal(record), graph))
     return quads
 
 

@@ -248,12 +248,16 @@ def counterparts(store: GraphStore, actor: ActorMatch, since: str | None = None,
                  with_: ActorMatch | None = None, known: Directory | None = None) -> list[Counterpart]:
     known = known or directory(store)
     params = {"actor": actor.iri, "with": with_.iri if with_ else None, **_dates(since, until)}
+    if params["since"] is None and params["until"] is None and summary.is_complete(store):
+        found = summary.counterpart_rows(store, actor.iri, params["with"])
+    else:
+        found = _select(store, "relations", params)
     return [Counterpart(known.actor(r["counterpart"], r.get("labelEn"), r.get("labelAr")),
                         int(r.get("meetings", 0)), int(r.get("plannedMeetings", 0)), r.get("first"), r.get("last"),
                         r.get("firstReported"), r.get("lastReported"),
                         tuple(known.place(iri)[0] for iri in sorted(_split(r.get("places"), " "))),
                         tuple(sorted(_split(r.get("articles"), " | "))))
-            for r in _select(store, "relations", params)]
+            for r in found]
 
 
 def meetings(store: GraphStore, actor: ActorMatch | None = None, with_: ActorMatch | None = None,

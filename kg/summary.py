@@ -96,6 +96,25 @@ def choose(store: GraphStore, query: queries.NamedQuery,
     return fast, {name: value for name, value in values.items() if name in taken}
 
 
+def counterpart_rows(store: GraphStore, actor: str, with_: str | None = None) -> list[dict[str, str]]:
+    """`met-with`'s rows for `actor` (an IRI) as plain values, in its order, but with the
+    record split here: for `kg relations` and the actor API. Only while `is_complete`."""
+    text = queries.with_values(queries.statement("rows"), "actor", [ox.NamedNode(actor)])
+    found = []
+    for row in store.select(text):
+        counterpart = row["counterpart"].value
+        if with_ and counterpart != with_:
+            continue
+        values = dict(zip(rdf.SUMMARY_RECORD, row["record"].value.split("\t")))
+        plain = {"counterpart": counterpart, **{k: v for k, v in values.items() if v != ""}}
+        plain.update({k: row[k].value for k in ("places", "articles") if k in row})
+        if "labelEn" in plain or "labelAr" in plain:
+            plain["counterpartLabel"] = plain.get("labelEn") or plain["labelAr"]
+        found.append(plain)
+    return sorted(found, key=lambda r: (-int(r["meetings"]), -int(r["plannedMeetings"]), "labelEn" in r,
+                                        r.get("labelEn", ""), "labelAr" in r, r.get("labelAr", ""), r["counterpart"]))
+
+
 def _rows_of(store: GraphStore, actor: ox.NamedNode) -> list[ox.Quad]:
     relations = queries.get("relations")
     quads: list[ox.Quad] = []

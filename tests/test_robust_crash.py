@@ -24,6 +24,7 @@ import pytest
 from kg import queries, rdf, summary
 from kg.store import EmbeddedStore
 
+LISTS = ("places", "articles")  # GROUP_CONCAT values, compared as sets; other literals whole (datatype, language)
 ROOT = Path(__file__).resolve().parent.parent
 KG = str(Path(sys.executable).with_name("kg"))
 KGO = "https://w3id.org/kg-meetings/ontology#"
@@ -143,7 +144,7 @@ def summary_disagreements(store: EmbeddedStore) -> list[str]:
         return []
 
     def rows(name: str, actor: str) -> list[dict]:
-        found = [{k: v.value for k, v in row.items()} for row in store.select(queries.get(name).bind({"actor": actor}))]
+        found = [{k: str(v) if isinstance(v, ox.Literal) and k not in LISTS else v.value for k, v in row.items()} for row in store.select(queries.get(name).bind({"actor": actor}))]
         for row in found:
             row["places"] = sorted(row.get("places", "").split())
             row["articles"] = sorted(row.get("articles", "").split(" | "))

@@ -82,9 +82,7 @@ class Service:
     def start(self) -> None:
         self.pool = WorkerPool(self.settings.store, self.settings.workers)
         self._summarist = threading.Thread(target=self._keep_summary, name="kg-summary", daemon=True)
-        self._summarist.start()
-        if not summary.is_complete(self.view()):
-            self.summary_due.set()  # a store from an older version, or an ingest that was killed
+        self._summarist.start()  # rebuilds after writes only: serving never changes a store by itself
 
     def stop(self) -> None:
         self._stopping.set()
