@@ -93,15 +93,10 @@ def _text_width() -> int:
 
 
 def _open(store: Optional[str]):
-    from kg.store import open_store
+    """Read-only, with kg.cli's messages for a missing or locked store."""
+    from kg.cli import _open as open_or_exit
 
-    try:
-        return open_store(store, read_only=True)
-    except OSError as error:
-        err.print(f"[red]error:[/red] cannot open the store {store or ''}: {error}")
-        if "lock" in str(error).lower():
-            err.print("Another kg process (perhaps `kg serve`) holds the store. Stop it, or point --store at its URL.")
-        raise typer.Exit(2)
+    return open_or_exit(store, read_only=True)
 
 
 def _resolve(graph_store, name: str, known) -> ActorMatch:

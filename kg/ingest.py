@@ -68,15 +68,13 @@ def ingest(store: GraphStore, paths: Iterable[str], *, metadata: Path | None = N
     `force`); `workers` processes extract in parallel (default: the usable cores). Then
     bring the met-with summary up to date (`on_summary(done, total)` reports on that):
     the touched actors' rows, or everything if the summary was not complete before."""
-    if getattr(store, "keeps_summary", False):  # a `kg serve`: it rebuilds after our writes itself
-        return run(store, paths, metadata=metadata, published=published, source=source, force=force,
-                   workers=workers, extractor=extractor, on_outcome=on_outcome)
-    was_complete = summary.is_complete(store)
+    ours = not getattr(store, "keeps_summary", False)  # a `kg serve` rebuilds after our writes itself
+    was_complete = ours and summary.is_complete(store)
     report = run(store, paths, metadata=metadata, published=published, source=source, force=force,
                  workers=workers, extractor=extractor, on_outcome=on_outcome,
-                 before_first_write=lambda: summary.mark_stale(store))
+                 before_first_write=(lambda: summary.mark_stale(store)) if ours else None)
     # New names in the knowledge base mean new labels in every row: rebuild them all.
-    if report.wrote or report.knowledge_changed or not was_complete:
+    if ours and (report.wrote or report.knowledge_changed or not was_complete):
         everything = not was_complete or report.knowledge_changed
         report.summary = summary.refresh(store, None if everything else report.touched, progress=on_summary)
         if hasattr(store, "flush"):
