@@ -114,6 +114,8 @@ def _headline_end(text: str, folded_title: str | None = None) -> int:
         return 0  # one paragraph: all body
     if folded_title and non_empty[0] != folded_title and not non_empty[0].startswith(folded_title[:30]):
         return 0  # the title came separately (JSON Lines, HTML): the text is the body
+    if _reads_as_lead(non_empty[0]):
+        return 0  # copies of news pages often start with the lead itself: no headline to skip
     pos = 0
     taken = 0
     for line in lines:
@@ -128,6 +130,14 @@ def _headline_end(text: str, folded_title: str | None = None) -> int:
         if taken >= 2 or len(stripped.split()) >= 6:
             break
     return min(pos, len(text))
+
+
+def _reads_as_lead(line: str) -> bool:
+    """A headline is short and unpunctuated; a first line that is a long sentence closed by a
+    full stop, or that carries a dateline, is the article's lead paragraph."""
+    words = line.split()
+    closed = line.rstrip("\"”»' ").endswith((".", "،", ":")) and not line.rstrip().endswith("..")
+    return (closed and len(words) >= 12) or len(words) > 30
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
