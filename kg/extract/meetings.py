@@ -33,6 +33,7 @@ _ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:بحضور|في حضور)(?![\
 # "وحضر اللقاء وزير الخارجية ...": a sentence that adds people to the meeting just reported.
 _ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+)?(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه)(?![\u0621-\u064a])")
 _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
+_ALSO = re.compile(r"(?<![\u0621-\u064a])و?\s*كما\s*$")
 _VISIT_VERBS = {fold_key(w) for w in ("زار", "زارت")}
 _VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
 
@@ -169,6 +170,13 @@ class MeetingFinder:
             subjects, objects = after[:1], after[1:]
         if subjects[0].kind == "group" and not objects:  # "من المقرر أن يلتقي الوزيران"
             return self._make([_actors(subjects)], status, word, match, pluperfect)
+        if not objects and _ALSO.search(ctx.text, max(start, match.start() - 12), match.start()) and \
+                ctx.triggers.within("meeting_verb", ctx.sentences.at(match.start()).start, match.start()):
+            # "استقبل X Y، كما استقبل Z": the subject of the sentence's first encounter, not the last person named
+            topic = [a for a in self._topic(match.start()) if a not in _actors(subjects)]
+            if topic:
+                return self._make([topic[:1] + _actors(subjects)], status, word, match, pluperfect,
+                                  past_verb=not fold_key(word).startswith(("س", "ي", "ت")))
         if not objects:
             if not before:  # "... حيث التقى رئيس مجلس النواب": the sentence's subject met him
                 sentence = ctx.sentences.at(match.start())

@@ -450,8 +450,11 @@ class MentionResolver:
     def _local_coreference(roles: list[str], of: str | None, out: Resolved) -> Actor | None:
         """"السفير الإيطالي" after "سفير إيطاليا ماركو فيتوريني": a local actor named with that title."""
         for m in reversed(out.mentions):
-            if m.kind == "person" and m.actor and m.role in roles and (of is None or m.of in (of, None)):
-                return m.actor  # introduced with this title earlier: "وزير الاقتصاد ... غابرييل" ... "الوزير الألماني"
+            if m.kind != "person" or not m.actor or m.role not in roles:
+                continue
+            if of is not None and m.of != of and not (m.of is None and m.actor.is_local):
+                continue  # "الرئيس البلغاري" never refers back to Algeria's president
+            return m.actor  # introduced with this title earlier: "وزير الاقتصاد ... غابرييل" ... "الوزير الألماني"
         return None
 
     def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int,
@@ -465,8 +468,12 @@ class MentionResolver:
         cursor = pos
         k = next_hit
         title_follows = False
+        after_comma = False
         for match in _TOKEN.finditer(text, pos, min(len(text), pos + 120)):
-            if text[cursor:match.start()].strip(" "):
+            gap = text[cursor:match.start()].strip(" ")
+            if gap and not tokens and gap in ("،", ",") and not after_comma:
+                after_comma = True  # "الرئيس البلغاري، رومان راديف": a name in apposition after a comma
+            elif gap:
                 break  # punctuation or a line break ends the phrase
             while k < len(hits) and hits[k].end <= match.start():
                 k += 1
@@ -530,6 +537,11 @@ class MentionResolver:
                     size == len(run) or size >= 4 or fold_key(run[size][2])[:1] in ("ل", "ب"))]
             else:
                 candidates = [run[-size:] for size in (5, 4, 3, 2) if len(run) >= size]
+            if after_comma:
+                # only a name that closes its own phrase: "، رومان راديف،" not "، اليوم بحث ..."
+                if not at_start:
+                    break
+                candidates = [c for c in candidates if re.match(r"\s*(?:[،,.:\n]|$)", text[c[-1][1]:c[-1][1] + 3])]
             for candidate in candidates:
                 if fits(candidate):
                     self._last_name_direct = at_start
