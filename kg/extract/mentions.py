@@ -60,6 +60,7 @@ _TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته",
                                                "سماحته")}
 _PRONOUN_HONORIFIC_RE = re.compile(r"(?<![\u0621-\u064a])[وفبل]?(?P<w>" + "|".join(sorted(_PRONOUN_HONORIFICS)) + r")(?![\u0621-\u064a])")
+_NAME_BEFORE = re.compile(r'(?P<name>(?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)["”»]?\s*[،,]?\s*$')
 _GAP_OK = re.compile(r'^[\s،,"“”«»\'()\-–]*$')
 _QUALIFIER_GAP = re.compile(r'^[\s،,"“”«»]*(?:(?:في|لدي|ل|باسم|الي)\s*)?(?:(?:جمهوريه|دوله|مملكه|سلطنه|اماره|الجمهوريه|المملكه|الدوله)\s+)?$')
 
@@ -358,6 +359,14 @@ class MentionResolver:
                 out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
                 return chain_end - i
+            before = self._name_before_title(text, start, hits, i, out) if quals else None
+            if before is not None:
+                # '"كاتالين نوفاك" رئيسة المجر', "آرمين لاشيت نائب رئيس البرلمان الأوروبي": the name
+                # stands before its title
+                name_start, name = before
+                out.mentions.append(Mention(name_start, end, "person", (_local_actor(name),),
+                                            role=self.kb.roles[roles[-1]].key, of=quals[0], via="local"))
+                return chain_end - i
         if person is None and not quals:
             # "الوزير الروسي", "المتحدث الروسي": someone of that country already named
             person = self._coreference(roles, out, day, home, of=quals[0] if quals else None)
@@ -456,6 +465,29 @@ class MentionResolver:
                 continue  # "الرئيس البلغاري" never refers back to Algeria's president
             return m.actor  # introduced with this title earlier: "وزير الاقتصاد ... غابرييل" ... "الوزير الألماني"
         return None
+
+    def _name_before_title(self, text: str, title_start: int, hits: list[Hit], i: int,
+                           out: Resolved) -> tuple[int, str] | None:
+        """Two to four plain words right before a qualified title, set off from what precedes them
+        by punctuation or a verb: a person the knowledge base lacks, named first, titled after."""
+        floor = max(hits[i - 1].end if i > 0 else 0, out.mentions[-1].end if out.mentions else 0)
+        window = text[max(floor, title_start - 60):title_start]
+        match = _NAME_BEFORE.search(window)
+        if not match:
+            return None
+        words = match.group("name").split()
+        folded = [fold_key(w) for w in words]
+        if not 2 <= len(words) <= 4 or folded[0].startswith("ال") or folded[0] in _NAME_LINKS:
+            return None
+        if any(w in self._common_words or w in _NAME_STOP or w in self._common_verbs for w in folded):
+            return None
+        lead = window[:match.start("name")].rstrip(' "“«')
+        opener = lead[-1:] in ("،", ",", ".", ":", "\n", "") or lead.split()[-1:] and (
+            fold_key(lead.split()[-1]) in self._common_verbs or fold_key(lead.split()[-1]) in self._common_words)
+        if not opener:
+            return None
+        offset = title_start - len(window)
+        return offset + match.start("name"), self._original(offset + match.start("name"), offset + match.end("name"))
 
     def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int,
                            portfolio: bool = False) -> tuple[str | None, int]:
