@@ -98,6 +98,10 @@ class MentionResolver:
         reporting = kb.triggers["reporting"]
         self._common_verbs = frozenset(fold_key(w) for w in reporting["verbs"] + reporting["participles"]
                                        + kb.triggers["meeting"]["strong_verbs"] + kb.triggers["meeting"]["verbs_planned"])
+        # states whose rulers the base records as kings, emirs or sultans: only there is a
+        # minister or a president's guest ever "الأمير"
+        self._monarchies = frozenset(o.of for person in kb.persons.values() for o in person.offices
+                                     if o.role in _ROYAL_ROLES)
 
     # -- entry point -------------------------------------------------------------------------
     def resolve(self, text: str, day: date | None, home: str | None,
@@ -437,6 +441,8 @@ class MentionResolver:
             for office in person.offices_on(day):
                 if of and office.of != of:
                     continue
+                if any(r.key in _ROYAL_ROLES for r in keys) and office.of not in self._monarchies:
+                    continue  # "الأمير" is nobody of a republic
                 for role in keys:
                     if office.role == role.key or role.key == "official":
                         return True
@@ -713,6 +719,7 @@ class MentionResolver:
                 out.mentions.append(Mention(title.start() if title else s, e, "person", (actor,), via="local"))
 
 
+_ROYAL_ROLES = {"king", "queen", "emir", "sultan", "crown_prince", "saudi_king"}
 _TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السفير", "الشيخ", "الأمير", "الملك", "الدكتور", "السيد", "المستشار", "الأستاذ")}
 
 
