@@ -56,7 +56,7 @@ class Extractor:
         ctx.clause_cuts = self._clause_cuts(text, ctx)
         meeting_finder = MeetingFinder(ctx)
         found_meetings = meeting_finder.find()
-        _fill_from_context(found_meetings, meeting_finder.visit_destinations(), _lead_date(ctx))
+        _fill_from_context(found_meetings, meeting_finder.visit_destinations(), _lead_date(ctx), meeting_finder.venue())
         found_statements = StatementFinder(ctx, found_meetings).find()
         extraction = Extraction(article=article)
         extraction.meetings = [self._meeting(m, ctx, article) for m in found_meetings]
@@ -162,7 +162,7 @@ def _lead_date(ctx: ArticleContext) -> tuple[int, str] | None:
 
 
 def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str],
-                       lead: tuple[int, str] | None = None) -> None:
+                       lead: tuple[int, str] | None = None, venue: str | None = None) -> None:
     """A meeting the text does not place happens where a participant is visiting; an undated
     one that shares a participant with the article's main (dated) encounter, on that day; an
     undated one right after the lead, on the lead's day."""
@@ -181,6 +181,9 @@ def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str
                 m.date = main.date
             if m.place is None:
                 m.place = main.place
+    for m in meetings:
+        if m.place is None and venue and not m.pluperfect:
+            m.place = venue  # the one city the article reports from
 
 
 def _distinct(actors) -> list[Actor]:

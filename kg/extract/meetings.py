@@ -373,6 +373,26 @@ class MeetingFinder:
                         return polity.capital
         return None
 
+    def venue(self) -> str | None:
+        """The one city the article places things in ("في القاهرة", "بدمشق", "بمدينة شرم الشيخ"),
+        not counting where someone came from: where its unplaced encounters happened. None when
+        the article names two such cities."""
+        ctx = self.ctx
+        text = ctx.text
+        seen: set[str] = set()
+        for p_start, _p_end, place_id, clitic in ctx.resolved.places:
+            if p_start < ctx.headline_end or ctx.in_quote(p_start):
+                continue
+            place = ctx.kb.places.get(place_id)
+            if place is None or place.country is None:
+                continue
+            prefix = text[max(0, p_start - len(clitic) - 24):p_start - len(clitic)]
+            if re.search(r"(?:من|قادما من|عائدا من|مغادرا)\s*$", prefix):
+                continue
+            if "ب" in clitic or re.search(r"(?:في|عاصمه|العاصمه\s+\S+|مدينه|منتجع)\s*$", prefix):
+                seen.add(place_id)
+        return next(iter(seen)) if len(seen) == 1 else None
+
     def visit_destinations(self) -> dict[str, str]:
         """Where each person is said to be visiting: a place for their meetings that name none."""
         ctx = self.ctx
