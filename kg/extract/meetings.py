@@ -69,13 +69,14 @@ class MeetingFinder:
         # "وحضر اللقاء X" reports who attended the meeting before it, not a meeting of its own
         attended = [m.span() for s in ctx.sentences.spans if (m := _ATTENDED.match(ctx.text, s.start, s.end))]
 
-        def skip(match: re.Match) -> bool:
-            return (match.start() < ctx.headline_end or ctx.in_quote(match.start())
+        def skip(match: re.Match, quoted_ok: bool = False) -> bool:
+            return (match.start() < ctx.headline_end or (ctx.in_quote(match.start()) and not quoted_ok)
                     or any(a <= match.start() < b for a, b in attended))
 
         found: list[FoundMeeting] = []
         for match in ctx.triggers.of("meeting_verb"):
-            if not skip(match):
+            # a participant's own account counts ("... إن الرئيس بوتين التقى وزير الخارجية السوري أمس")
+            if not skip(match, quoted_ok=self._quoted_account(match)):
                 found += self._from_verb(match)
         for match in ctx.triggers.of("meeting_verb_object"):
             if not skip(match):
@@ -87,6 +88,18 @@ class MeetingFinder:
             self._place_and_date(meeting)
             self._add_attendees(meeting)
         return _merge(found)
+
+    def _quoted_account(self, match) -> bool:
+        """A meeting verb inside a quotation reports a held encounter when it is past tense and
+        names its persons inside the quotation."""
+        word = fold_key(match.group("w"))
+        if word.startswith(("س", "ي", "ت")):
+            return False
+        quote = next(((a, b) for a, b in self.ctx.quotes if a <= match.start() < b), None)
+        if quote is None:
+            return False
+        inside = [m for m in self.ctx.persons_between(*quote) if m.kind == "person" and m.actor]
+        return len({m.actor for m in inside}) >= 2
 
     def _add_attendees(self, meeting: FoundMeeting) -> None:
         """Who attended sits in the meeting: "بحضور X" later in its sentence, or a next sentence
@@ -451,7 +464,21 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
             break
         else:
             merged.append(meeting)
-    return _drop_covered(merged)
+    return _drop_covered(_drop_side_events(merged))
+
+
+def _drop_side_events(meetings: list[FoundMeeting]) -> list[FoundMeeting]:
+    """A joint press conference or an airport welcome of people who also held talks is part of
+    that encounter, not another meeting."""
+    keep = []
+    for m in meetings:
+        side = "موتمر" in m.trigger or "مستقبلي" in m.trigger
+        if side and any(o is not m and "موتمر" not in o.trigger and m.keyset <= o.keyset for o in meetings):
+            bigger = next(o for o in meetings if o is not m and "موتمر" not in o.trigger and m.keyset <= o.keyset)
+            bigger.evidence += m.evidence
+            continue
+        keep.append(m)
+    return keep
 
 
 def _drop_covered(meetings: list[FoundMeeting]) -> list[FoundMeeting]:
