@@ -98,7 +98,7 @@ class MeetingFinder:
         quote = next(((a, b) for a, b in self.ctx.quotes if a <= match.start() < b), None)
         if quote is None:
             return False
-        inside = [m for m in self.ctx.persons_between(*quote) if m.kind == "person" and m.actor]
+        inside = [m for m in self.ctx.persons_between(*quote, outside_quotes=False) if m.kind == "person" and m.actor]
         return len({m.actor for m in inside}) >= 2
 
     def _add_attendees(self, meeting: FoundMeeting) -> None:
@@ -152,7 +152,7 @@ class MeetingFinder:
         start, end = self._clause(match.start())
         if self._is_remote(start, end):
             return []
-        persons = ctx.persons_between(start, end)
+        persons = ctx.persons_between(start, end, outside_quotes=not ctx.in_quote(match.start()))
         before = [m for m in persons if m.end <= match.start()]
         after = [m for m in persons if m.start >= match.end()]
         if fold_key(word) in _VISIT_VERBS:
@@ -346,14 +346,20 @@ class MeetingFinder:
         start, end = ctx.clause(meeting.anchor)
         sentence = ctx.sentences.at(meeting.anchor)
         meeting.place = self._place_in(start, end, meeting.anchor) or self._place_in(sentence.start, sentence.end, meeting.anchor)
-        date = self._date_in(start, end, meeting.anchor) or self._date_in(sentence.start, sentence.end, meeting.anchor)
+        date = self._date_in(start, end, meeting.anchor, meeting.status) or \
+            self._date_in(sentence.start, sentence.end, meeting.anchor, meeting.status)
         if date:
             meeting.date, meeting.date_span = date.value, (date.start, date.end)
             if date.tense == "future" and date.kind != "today" and not meeting.past_verb:
                 meeting.status = "planned"
 
-    def _date_in(self, start: int, end: int, anchor: int):
-        candidates = [d for d in self.ctx.dates if start <= d.start < end and d.value and not self.ctx.in_quote(d.start)]
+    def _date_in(self, start: int, end: int, anchor: int, status: str = "held"):
+        quoted = self.ctx.in_quote(anchor)  # a quoted account takes the dates of its own words
+        candidates = [d for d in self.ctx.dates if start <= d.start < end and d.value
+                      and self.ctx.in_quote(d.start) == quoted]
+        if status == "planned" and any(d.tense == "future" for d in candidates):
+            # "قال اليوم السبت إن الرئيس سيلتقي ... الشهر المقبل": the day of speaking is not the meeting's
+            candidates = [d for d in candidates if d.tense == "future" or d.start > anchor]
         if not candidates:
             return None
         return min(candidates, key=lambda d: abs(d.start - anchor))
