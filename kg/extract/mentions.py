@@ -547,6 +547,9 @@ class MentionResolver:
             common = [w in self._common_words for w in words if w not in _NAME_LINKS]
             if words[-1] in self._common_words or all(common):
                 return False
+            if any(w.startswith(_PREPOSITION_ARTICLE) for w in words):
+                return False  # "بحر العلوم بالضيف", "الرئيس بالعلاقات": a preposition with an article ends a name
+
             return (all(plain(t) for t in run) and not words[0].startswith("ال") and words[0] not in _NAME_LINKS
                     and words[-1] not in _NAME_LINKS and (len(run) <= 3 or any(w in _NAME_LINKS for w in words[1:-1])))
 
@@ -719,6 +722,7 @@ class MentionResolver:
                 out.mentions.append(Mention(title.start() if title else s, e, "person", (actor,), via="local"))
 
 
+_PREPOSITION_ARTICLE = ("بال", "كال", "فال", "لل", "وبال", "ولل")
 _ROYAL_ROLES = {"king", "queen", "emir", "sultan", "crown_prince", "saudi_king"}
 _TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السفير", "الشيخ", "الأمير", "الملك", "الدكتور", "السيد", "المستشار", "الأستاذ")}
 

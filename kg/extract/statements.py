@@ -39,6 +39,9 @@ class FoundStatement:
     verb: str
     collective: bool = False
 
+_WORD_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:و|ف)?([\u0621-\u064a]{3,})\s+$")
+_PREPOSITIONS = {"في", "من", "مع", "الي", "علي", "عن", "لدي", "بين", "عند", "حول", "خلال", "بعد", "قبل", "منذ", "نحو",
+                 "امام", "ضد", "عبر", "بحضور", "نظيره", "نظيرته", "قال", "ان", "انه", "لان"}
 
 class StatementFinder:
     def __init__(self, ctx: ArticleContext, meetings: list | None = None):
@@ -255,7 +258,26 @@ class StatementFinder:
                    and not self.ctx.in_quote(m.start)]
         if opening and _OPENING.match(self.ctx.text, sentence_start, opening[0].start):
             return list(opening[0].actors)
+        acting = self._subject_of_last_verb(opening, start)
+        if acting:
+            return acting
         return list(last_speakers)
+
+    def _subject_of_last_verb(self, mentions: list[Mention], start: int) -> list[Actor]:
+        """"حيث استعرض الرئيس الجهود ...، مشددا على": a participle hangs on the clause before it,
+        whose subject is the person right after its verb, whatever verb that is."""
+        text = self.ctx.text
+        for m in reversed(mentions):
+            if m.kind != "person" or self.ctx.triggers.within("verb", m.end, start):
+                continue
+            before = _WORD_BEFORE.search(text, max(0, m.start - 25), m.start)
+            if not before:
+                continue
+            word = before.group(1)
+            if word.startswith(("ال", "وال")) or word in _PREPOSITIONS or word.endswith(("ه", "ها", "هم", "هما")):
+                continue
+            return list(m.actors)
+        return []
 
     def _feminine(self, speakers: list[Actor]) -> bool:
         for actor in speakers:
