@@ -261,7 +261,12 @@ class StatementFinder:
         acting = self._subject_of_last_verb(opening, start)
         if acting:
             return acting
-        return list(last_speakers)
+        if last_speakers:
+            return list(last_speakers)
+        # nobody has spoken yet (the first verb was misspelt or cut off): the person last named
+        named = [m for m in self.ctx.resolved.mentions if m.end <= start and m.kind == "person" and m.actor
+                 and not self.ctx.in_quote(m.start)]
+        return [named[-1].actor] if named else []
 
     def _subject_of_last_verb(self, mentions: list[Mention], start: int) -> list[Actor]:
         """"حيث استعرض الرئيس الجهود ...، مشددا على": a participle hangs on the clause before it,
