@@ -25,7 +25,7 @@ from kg.extract.triggers import TriggerIndex
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, default
 from kg.model import Actor, Article, Extraction, Meeting, Span, Statement
 
-_CLAUSE_BREAKS = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|في حين|ثم|وذلك|حيث)(?![\u0621-\u064a])|؛|;")
+_CLAUSE_BREAKS = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|في حين|ثم|وذلك|حيث|كما)(?![\u0621-\u064a])|؛|;")
 
 
 class Extractor:
@@ -137,7 +137,7 @@ def _reads_as_lead(line: str) -> bool:
     full stop, or that carries a dateline, is the article's lead paragraph."""
     words = line.split()
     closed = line.rstrip("\"”»' ").endswith((".", "،", ":")) and not line.rstrip().endswith("..")
-    return (closed and len(words) >= 12) or len(words) > 30
+    return (closed and len(words) >= 7) or len(words) > 30
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -70,7 +70,8 @@ class ArticleContext:
             para_end = len(text) if para_end < 0 else para_end
             j = text.find(close, i + 1, para_end)
             end = para_end if j < 0 else j + 1
-            spans.append((i, end))
+            if j < 0 or len(text[i + 1:j].split()) > 4:
+                spans.append((i, end))  # '"كاتالين نوفاك" رئيسة المجر': a quoted name is no quotation
             pos = end
         return spans
 

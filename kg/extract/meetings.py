@@ -432,6 +432,10 @@ class MeetingFinder:
         for p_start, _e, place_id, _clitic in self.ctx.resolved.places:
             if pos <= p_start < min(limit, pos + 40):
                 return place_id
+            # "وصل رئيس الوزراء العراقي مصطفى الكاظمي إلى الرياض": the destination after the visitor
+            if pos <= p_start < min(limit, pos + 100) and re.search(r"(?:الي|إلى)\s+(?:العاصمه\s+(?:\S+\s+)?)?$",
+                                                                   self.ctx.text[max(0, p_start - 30):p_start]):
+                return place_id
         for p_start, _e, code, kind in self.ctx.resolved.polity_hits:
             if pos <= p_start < min(limit, pos + 30) and kind == "polity":
                 polity = self.ctx.kb.polities.get(code)

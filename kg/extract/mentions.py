@@ -476,7 +476,10 @@ class MentionResolver:
                            out: Resolved) -> tuple[int, str] | None:
         """Two to four plain words right before a qualified title, set off from what precedes them
         by punctuation or a verb: a person the knowledge base lacks, named first, titled after."""
-        floor = max(hits[i - 1].end if i > 0 else 0, out.mentions[-1].end if out.mentions else 0)
+        k = i - 1
+        while k >= 0 and hits[k].kinds <= {"person_context"}:
+            k -= 1  # a surname shared with someone not named here is just a word of this name
+        floor = max(hits[k].end if k >= 0 else 0, out.mentions[-1].end if out.mentions else 0)
         window = text[max(floor, title_start - 60):title_start]
         match = _NAME_BEFORE.search(window)
         if not match:
@@ -487,8 +490,9 @@ class MentionResolver:
             return None
         if any(w in self._common_words or w in _NAME_STOP or w in self._common_verbs for w in folded):
             return None
+        quoted = window[:match.start("name")].rstrip(" ")[-1:] in ('"', "“", "«")
         lead = window[:match.start("name")].rstrip(' "“«')
-        opener = lead[-1:] in ("،", ",", ".", ":", "\n", "") or lead.split()[-1:] and (
+        opener = quoted or lead[-1:] in ("،", ",", ".", ":", "\n", "") or lead.split()[-1:] and (
             fold_key(lead.split()[-1]) in self._common_verbs or fold_key(lead.split()[-1]) in self._common_words)
         if not opener:
             return None
