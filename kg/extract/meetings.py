@@ -32,6 +32,9 @@ _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدور�
 _ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:بحضور|في حضور)(?![\u0621-\u064a])")
 # "وحضر اللقاء وزير الخارجية ...": a sentence that adds people to the meeting just reported.
 _ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+)?(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه)(?![\u0621-\u064a])")
+# "وجرى اللقاء في قصر ...، وحضره وزير الخارجية ...": the meeting just reported, and who sat in it
+_ATTENDED_LATER = re.compile(r"\s*و?(?:جري|جرت|عقد|عقدت|تم)\s+(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال)"
+                             r"[^.\n]{0,80}?(?<![\u0621-\u064a])و?(?:حضره|حضرها|بحضور)(?![\u0621-\u064a])")
 _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
 _ALSO = re.compile(r"(?<![\u0621-\u064a])و?\s*كما\s*$")
 _VISIT_VERBS = {fold_key(w) for w in ("زار", "زارت")}
@@ -67,7 +70,8 @@ class MeetingFinder:
     def find(self) -> list[FoundMeeting]:
         ctx = self.ctx
         # "وحضر اللقاء X" reports who attended the meeting before it, not a meeting of its own
-        attended = [m.span() for s in ctx.sentences.spans if (m := _ATTENDED.match(ctx.text, s.start, s.end))]
+        attended = [m.span() for s in ctx.sentences.spans
+                    if (m := _ATTENDED.match(ctx.text, s.start, s.end) or _ATTENDED_LATER.match(ctx.text, s.start, s.end))]
 
         def skip(match: re.Match, quoted_ok: bool = False) -> bool:
             return (match.start() < ctx.headline_end or (ctx.in_quote(match.start()) and not quoted_ok)
@@ -112,7 +116,8 @@ class MeetingFinder:
         index = ctx.sentences.index_at(meeting.anchor) + 1
         following = ctx.sentences.spans[index] if index < len(ctx.sentences.spans) else None
         if following is not None:
-            opening = _ATTENDED.match(ctx.text, following.start, following.end)
+            opening = (_ATTENDED.match(ctx.text, following.start, following.end)
+                       or _ATTENDED_LATER.match(ctx.text, following.start, following.end))
             if opening:
                 spans.append((opening.end(), following.end))
         for start, end in spans:
@@ -123,7 +128,7 @@ class MeetingFinder:
                 if m.kind != "person" or not m.actor:
                     continue
                 between = ctx.text[chain[-1].end:m.start] if chain else ctx.text[start:m.start]
-                if chain and not re.fullmatch(r"[\s،,]*و?\s*", between) and len(between.strip()) > 2:
+                if chain and not re.fullmatch(r"[\s،,\"”»]*و?\s*", between) and len(between.strip(' "”»')) > 2:
                     break
                 chain.append(m)
             for m in chain:

@@ -12,6 +12,7 @@ Rules, in the order a reader applies them:
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from datetime import date
 
 from kg.extract.gazetteer import Entry, Gazetteer, Hit
 from kg.extract.normalize import fold_key, is_letter
-from kg.knowledge import KnowledgeBase, Person
+from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, Person
 from kg.model import Actor
 
 # Office keys in the order that best describes a person when a counterpart refers to them.
@@ -98,6 +99,8 @@ class MentionResolver:
         reporting = kb.triggers["reporting"]
         self._common_verbs = frozenset(fold_key(w) for w in reporting["verbs"] + reporting["participles"]
                                        + kb.triggers["meeting"]["strong_verbs"] + kb.triggers["meeting"]["verbs_planned"])
+        names = json.loads((KNOWLEDGE_DIR / "given_names.json").read_text(encoding="utf-8"))
+        self._waw_names = frozenset(fold_key(w) for w in names["starting_with_waw"])
         # states whose rulers the base records as kings, emirs or sultans: only there is a
         # minister or a president's guest ever "الأمير"
         self._monarchies = frozenset(o.of for person in kb.persons.values() for o in person.offices
@@ -371,8 +374,11 @@ class MentionResolver:
                 out.mentions.append(Mention(name_start, end, "person", (_local_actor(name),),
                                             role=self.kb.roles[roles[-1]].key, of=quals[0], via="local"))
                 return chain_end - i
-        if person is None and not quals:
-            # "الوزير الروسي", "المتحدث الروسي": someone of that country already named
+        bare = chain_end == j + 1 and " " not in text[hits[j].start:hits[j].end].strip()
+        construct = indefinite and bare and re.match(r"\s*[\u0621-\u064a]", text[end:end + 3]) is not None
+        if person is None and not quals and not construct:
+            # "الوزير الروسي", "المتحدث الروسي": someone of that country already named; but "رئيس جهاز
+            # الاستخبارات" is the head of something else, not the president named before
             person = self._coreference(roles, out, day, home, of=quals[0] if quals else None)
             via = "coref"
         else:
@@ -542,7 +548,8 @@ class MentionResolver:
             if len(tokens) == 10:
                 break
         def plain(token: tuple[int, int, str, bool]) -> bool:
-            return not token[3] and not token[2].startswith("و")
+            # a leading و is the conjunction, unless the word is a given name (وليد، وائل)
+            return not token[3] and (not token[2].startswith("و") or fold_key(token[2]) in self._waw_names)
 
         def fits(run: list[tuple[int, int, str, bool]]) -> bool:
             words = [fold_key(t[2]) for t in run]
@@ -554,8 +561,10 @@ class MentionResolver:
             if any(w.startswith(_PREPOSITION_ARTICLE) for w in words):
                 return False  # "بحر العلوم بالضيف", "الرئيس بالعلاقات": a preposition with an article ends a name
 
+            closed = re.match(r"\s*(?:[،,.:\n]|$)", text[run[-1][1]:run[-1][1] + 3]) is not None
             return (all(plain(t) for t in run) and not words[0].startswith("ال") and words[0] not in _NAME_LINKS
-                    and words[-1] not in _NAME_LINKS and (len(run) <= 3 or any(w in _NAME_LINKS for w in words[1:-1])))
+                    and words[-1] not in _NAME_LINKS and (len(run) <= 3 or any(w in _NAME_LINKS for w in words[1:-1])
+                                                          or (closed and len(run) <= 5)))
 
         # runs of plain words between known words: the name is the first run right after the
         # title ("صاحبة غفاروفا في باكو"), else the first run after the title's complement
