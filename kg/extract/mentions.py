@@ -705,7 +705,12 @@ class MentionResolver:
             if not before:
                 continue
             honorific = match.group("w")[:-2] if match.group("w").endswith("ته") else match.group("w")[:-1]
-            chosen = next((m for m in reversed(before) if honorific in text[max(0, m.start - 15):m.end]), None)
+            # the honorific as a title word before the name ("سمو الشيخ"), not as a pronoun ("سموه")
+            word = match.group("w")
+            title_form = word[:-2] + "ه" if word.endswith("ته") else word[:-1]  # جلالته -> جلاله، سموه -> سمو
+            titled = re.compile(r"(?<![\u0621-\u064a])(?:ال)?" + title_form + r"\s")
+            chosen = next((m for m in reversed(before) if titled.search(text, max(0, m.start - 15), min(m.end, m.start + 15))
+                           and m.via != "pronoun"), None)
             if chosen is None:
                 offices = _HONORIFIC_OFFICES.get(honorific, ())
                 chosen = next((m for m in reversed(before) if m.actor.key in self.kb.persons and any(
