@@ -596,6 +596,12 @@ class MentionResolver:
                 if not at_start:
                     break
                 candidates = [c for c in candidates if re.match(r"\s*(?:[،,.:\n]|$)", text[c[-1][1]:c[-1][1] + 3])]
+            if at_start and not after_comma:
+                # "نائب رئيس مجلس السيادة مالك عقار": the office's own words, then the name
+                described = [k for k, t in enumerate(run) if fold_key(t[2]) in self._common_words
+                             or fold_key(t[2]).startswith("ال")]
+                if described and 2 <= len(run) - described[-1] - 1 <= 4:
+                    candidates.append(run[described[-1] + 1:])
             for candidate in candidates:
                 if fits(candidate):
                     self._last_name_direct = at_start
