@@ -230,7 +230,7 @@ class MentionResolver:
             if kinds & {"person", "person_short"} and not kinds & {"title", "polity", "demonym"}:
                 break
             if ("title" in kinds or "home_title" in kinds) and roles and (
-                    hit.clitic.endswith("ل") or (last_title_text in _DEPENDENT_TITLES and text[hit.start:hit.start + 2] == "ال")):
+                    hit.clitic.endswith("ل") or (last_title_text in _DEPENDENT_TITLES and not hit.clitic.startswith("و"))):
                 pass  # "المبعوث الخاص للرئيس الأمريكي", "مستشار الرئيس الروسي": the envoy's, the adviser's phrase
             elif "title" in kinds or "home_title" in kinds:
                 specific = quals or any(self.kb.roles[r].implies for r in roles)
@@ -602,6 +602,9 @@ class MentionResolver:
                              or fold_key(t[2]).startswith("ال")]
                 if described and 2 <= len(run) - described[-1] - 1 <= 4:
                     candidates.append(run[described[-1] + 1:])
+                # "... ديرك شولي أبرز المستجدات": the name, then the verb's object
+                if described and 2 <= described[0] <= 4:
+                    candidates.append(run[:described[0]])
             for candidate in candidates:
                 if fits(candidate):
                     self._last_name_direct = at_start
