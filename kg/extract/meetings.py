@@ -8,7 +8,7 @@ not read as their meeting. Phone and video calls are never meetings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.extract.context import ArticleContext
 from kg.extract.mentions import Mention, actors_of as _actors
@@ -54,6 +54,7 @@ class FoundMeeting:
     pluperfect: bool = False
     past_verb: bool = False  # "استقبل": held whatever date phrase is near
     anchor: int = 0  # folded offset of the trigger
+    attendees: list[Actor] = field(default_factory=list)  # added as present ("بحضور", "وحضر اللقاء")
 
     @property
     def keyset(self) -> frozenset[str]:
@@ -114,12 +115,15 @@ class MeetingFinder:
         for marker in _ATTENDANCE.finditer(ctx.text, meeting.anchor, sentence.end):
             spans.append((marker.end(), sentence.end))
         index = ctx.sentences.index_at(meeting.anchor) + 1
-        following = ctx.sentences.spans[index] if index < len(ctx.sentences.spans) else None
-        if following is not None:
+        for following in ctx.sentences.spans[index:index + 3]:
+            # "وحضر اللقاء ..." in one of the next sentences, before any other encounter is reported
             opening = (_ATTENDED.match(ctx.text, following.start, following.end)
                        or _ATTENDED_LATER.match(ctx.text, following.start, following.end))
             if opening:
                 spans.append((opening.end(), following.end))
+                break
+            if ctx.triggers.within("meeting_verb", following.start, following.end):
+                break
         for start, end in spans:
             stop = _LIST_END.search(ctx.text, start, end)
             end = stop.start() if stop else end
@@ -128,12 +132,15 @@ class MeetingFinder:
                 if m.kind != "person" or not m.actor:
                     continue
                 between = ctx.text[chain[-1].end:m.start] if chain else ctx.text[start:m.start]
-                if chain and not re.fullmatch(r"[\s،,\"”»]*و?\s*", between) and len(between.strip(' "”»')) > 2:
-                    break
+                if chain and not re.fullmatch(r"[\s،,\"”»]*و?\s*", between) and len(between.strip(' "”»')) > 2 and not (
+                        re.match(r'[\s"”»]*[،,]\s*و', between) and len(between) < 60 and "." not in between
+                        and not ctx.triggers.within("verb", chain[-1].end, m.start)):
+                    break  # a coordinated item whose title we could not resolve ("، ورئيس جهاز ...") continues the list
                 chain.append(m)
             for m in chain:
                 if m.actor not in meeting.participants:
                     meeting.participants.append(m.actor)
+                    meeting.attendees.append(m.actor)
 
     # -- triggers ------------------------------------------------------------------------------
     def _clause(self, pos: int) -> tuple[int, int]:
@@ -380,7 +387,8 @@ class MeetingFinder:
             visit_destination = clitic == "ل" and re.search(r"(?:زياره|زيارته|زيارتها|جولته|جولتها)(?:\s+\S+){0,3}\s*$", text[max(0, p_start - 40):p_start - 1])
             # "قادما من القدس، حيث التقى ...": the place named just before "حيث" and the trigger
             where_clause = p_start < anchor and re.fullmatch(r"\s*[،,]?\s*حيث\s+", text[p_end:anchor])
-            locative = "ب" in clitic or visit_destination or where_clause or re.search(r"(?:في|الي|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع)\s*$", prefix)
+            locative = "ب" in clitic or visit_destination or where_clause or re.search(
+                r"(?:في|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع|ولايه|محافظه|اماره)\s*$", prefix)
             if not locative:
                 continue
             distance = abs(p_start - anchor) + (0 if p_start > anchor else 5)
@@ -456,7 +464,7 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
     merged: list[FoundMeeting] = []
     for meeting in sorted(found, key=lambda m: m.anchor):
         for existing in merged:
-            if existing.keyset != meeting.keyset:
+            if existing.keyset != meeting.keyset and not _retold_with_attendees(existing, meeting):
                 continue
             if existing.date and meeting.date and not (existing.date.startswith(meeting.date) or meeting.date.startswith(existing.date)):
                 continue
@@ -470,6 +478,7 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
                     if existing.date or meeting.date:
                         continue
             existing.evidence += meeting.evidence
+            existing.participants += [a for a in meeting.participants if a not in existing.participants]
             if not existing.date or (meeting.date and len(meeting.date) > len(existing.date)):
                 existing.date, existing.date_span = meeting.date, meeting.date_span
             existing.place = existing.place or meeting.place
@@ -480,6 +489,16 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
         else:
             merged.append(meeting)
     return _drop_covered(_drop_side_events(merged))
+
+
+def _retold_with_attendees(a: FoundMeeting, b: FoundMeeting) -> bool:
+    """The lead says "X received Y", the body retells it naming who attended: one encounter,
+    when the same host and guest, the same day (or no day) and the same status."""
+    small, big = (a, b) if len(a.keyset) <= len(b.keyset) else (b, a)
+    added = frozenset(actor.key for actor in big.attendees)
+    return (len(small.keyset) >= 2 and small.keyset < big.keyset and big.keyset - small.keyset <= added
+            and small.status == big.status
+            and small.pluperfect == big.pluperfect and (not small.date or not big.date or small.date == big.date))
 
 
 def _drop_side_events(meetings: list[FoundMeeting]) -> list[FoundMeeting]:

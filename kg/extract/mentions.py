@@ -386,7 +386,7 @@ class MentionResolver:
         if person is not None:
             out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),),
                                         role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None, via=via))
-        else:
+        elif not construct:
             local = self._local_coreference([self.kb.roles[r].key for r in roles], quals[0] if quals else None, out)
             if local is not None:
                 out.mentions.append(Mention(start, end, "person", (local,), role=self.kb.roles[roles[-1]].key,
@@ -518,7 +518,7 @@ class MentionResolver:
         title_follows = False
         after_comma = False
         for match in _TOKEN.finditer(text, pos, min(len(text), pos + 120)):
-            gap = text[cursor:match.start()].strip(" ")
+            gap = text[cursor:match.start()].strip(' "“”«»')  # a name may be printed in quotes
             if gap and not tokens and gap in ("،", ",") and not after_comma:
                 after_comma = True  # "الرئيس البلغاري، رومان راديف": a name in apposition after a comma
             elif gap:
