@@ -31,11 +31,12 @@ _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدور�
 # "بحضور وزير الخارجية", "في حضور ...": those named next sat in the meeting; "عبر الفيديو" ends the list.
 _ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:بحضور|في حضور)(?![\u0621-\u064a])")
 # "وحضر اللقاء وزير الخارجية ...": a sentence that adds people to the meeting just reported.
-_ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+)?(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه)(?![\u0621-\u064a])")
+_ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+|هذه\s+)?(?:جلسه\s+|جلسات\s+)?(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه)(?![\u0621-\u064a])")
 # "وجرى اللقاء في قصر ...، وحضره وزير الخارجية ...": the meeting just reported, and who sat in it
 _ATTENDED_LATER = re.compile(r"\s*و?(?:جري|جرت|عقد|عقدت|تم)\s+(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال)"
                              r"[^.\n]{0,80}?(?<![\u0621-\u064a])و?(?:حضره|حضرها|بحضور)(?![\u0621-\u064a])")
 _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
+_TOPIC_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:اوضاع|تطورات|مستجدات|ازمه|حرب|عدوان|احداث|وضع|ملف|قضيه|الوضع|التصعيد|تصعيد|الهجمات|هجمات|الاستقرار|استقرار|امن)(?![\u0621-\u064a])")
 _ALSO = re.compile(r"(?<![\u0621-\u064a])و?\s*كما\s*$")
 _VISIT_VERBS = {fold_key(w) for w in ("زار", "زارت")}
 _VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
@@ -421,6 +422,8 @@ class MeetingFinder:
             prefix = text[max(0, p_start - len(clitic) - 24):p_start - len(clitic)]
             if re.search(r"(?:من|قادما من|عائدا من|مغادرا)\s*$", prefix):
                 continue
+            if _TOPIC_BEFORE.search(text, max(0, p_start - 45), p_start):
+                continue  # "تطورات الأزمة الإنسانية في قطاع غزة": what was discussed, not where
             if "ب" in clitic or re.search(r"(?:في|عاصمه|العاصمه\s+\S+|مدينه|منتجع)\s*$", prefix):
                 seen.add(place_id)
         return next(iter(seen)) if len(seen) == 1 else None

@@ -498,8 +498,9 @@ class MentionResolver:
             return None
         quoted = window[:match.start("name")].rstrip(" ")[-1:] in ('"', "“", "«")
         lead = window[:match.start("name")].rstrip(' "“«')
-        opener = quoted or lead[-1:] in ("،", ",", ".", ":", "\n", "") or lead.split()[-1:] and (
-            fold_key(lead.split()[-1]) in self._common_verbs or fold_key(lead.split()[-1]) in self._common_words)
+        last = fold_key(lead.split()[-1]) if lead.split() else ""
+        opener = quoted or lead[-1:] in ("،", ",", ".", ":", "\n", "") or last in self._common_verbs or \
+            last in self._common_words or last in _BEFORE_A_NAME
         if not opener:
             return None
         offset = title_start - len(window)
@@ -749,6 +750,9 @@ class MentionResolver:
                 out.mentions.append(Mention(title.start() if title else s, e, "person", (actor,), via="local"))
 
 
+# words after which a name may start: "خلال استقباله ألكساندر يفيموف سفير روسيا", "مع X سفير ..."
+_BEFORE_A_NAME = {fold_key(w) for w in ("استقباله", "استقبالها", "لقائه", "لقائها", "استقبل", "استقبلت", "التقى", "التقت",
+                                       "مع", "بين", "التقاه", "يستقبل", "يلتقي", "تستقبل", "تلتقي")}
 _PREPOSITION_ARTICLE = ("بال", "كال", "فال", "لل", "وبال", "ولل")
 _ROYAL_ROLES = {"king", "queen", "emir", "sultan", "crown_prince", "saudi_king"}
 _TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السفير", "الشيخ", "الأمير", "الملك", "الدكتور", "السيد", "المستشار", "الأستاذ")}
