@@ -275,6 +275,9 @@ class MentionResolver:
         # Leading honorifics: skip them, a name or title follows.
         j = i
         while j < len(hits) and hits[j].kinds == {"honorific"}:
+            if j + 1 < len(hits) and not _GAP_OK.match(text[hits[j].end:hits[j + 1].start]) and \
+                    hits[j + 1].kinds == {"honorific"}:
+                break  # "السيدة متسيبو راماكواي. وفي ... سمو": honorifics of two phrases
             j += 1
         if j >= len(hits):
             return j - i
@@ -300,6 +303,7 @@ class MentionResolver:
         chain_end, roles, quals, home_title = self._title_chain(hits, j, text, stop_at_new_phrase=True)
         if not roles:
             return max(1, chain_end - i)
+        feminine = text[hits[j].start:hits[j].end].split()[0].endswith("ه")  # وزيرة، رئيسة، سفيرة
         if self._adjectival(text, start, hits[j]) and chain_end == j + 1 and not quals:
             return max(1, chain_end - i)  # "مشكلة العدو الرئيسة": an adjective, not a president
         end = hits[chain_end - 1].end
@@ -356,7 +360,7 @@ class MentionResolver:
         person = self._holder(roles, quals, day)
         generic = all(not self.kb.roles[r].in_kb for r in roles)
         if person is None and generic and quals:
-            person = self._coreference(roles, out, day, home, of=quals[0])
+            person = self._coreference(roles, out, day, home, of=quals[0], feminine=feminine)
         if person is None:
             generic_title = roles[-1] in _GENERIC_MINISTER and not text[hits[j].start:hits[j].start + 2] == "ال"
             local_name, name_end = self._read_unknown_name(text, end, hits, chain_end, portfolio=generic_title)
@@ -379,7 +383,7 @@ class MentionResolver:
         if person is None and not quals and not construct:
             # "الوزير الروسي", "المتحدث الروسي": someone of that country already named; but "رئيس جهاز
             # الاستخبارات" is the head of something else, not the president named before
-            person = self._coreference(roles, out, day, home, of=quals[0] if quals else None)
+            person = self._coreference(roles, out, day, home, of=quals[0] if quals else None, feminine=feminine)
             via = "coref"
         else:
             via = "title"
@@ -433,8 +437,9 @@ class MentionResolver:
         return None
 
     def _coreference(self, roles: list[str], out: Resolved, day: date | None, home: str | None,
-                     of: str | None = None) -> Person | None:
-        """A bare title: the home state's holder if already named, else the last person named who holds it."""
+                     of: str | None = None, feminine: bool = False) -> Person | None:
+        """A bare title: the home state's holder if already named, else the last person named who holds it.
+        A feminine title (وزيرة، رئيسة) refers only to a woman."""
         keys = [self.kb.roles[r] for r in roles]
         if any(r.needs_qualifier for r in keys) and len(keys) == 1 and keys[0].role_class not in ("head_of_state",):
             wanted_classes = {r.role_class for r in keys}
@@ -444,6 +449,8 @@ class MentionResolver:
         people = [self.kb.persons[a.key] for a in mentioned if a.key in self.kb.persons]
 
         def fits(person: Person) -> bool:
+            if feminine and person.gender != "f":
+                return False
             for office in person.offices_on(day):
                 if of and office.of != of:
                     continue
@@ -557,7 +564,7 @@ class MentionResolver:
             # names may hold a common word ("مساعد بن محمد العيبان") but are not made of them
             # ("تعزيز علاقات التعاون", "مطلع الشهر الجاري")
             common = [w in self._common_words for w in words if w not in _NAME_LINKS]
-            if words[-1] in self._common_words or all(common):
+            if words[-1] in self._common_words or all(common) or _STATE_WORD.match(words[0]):
                 return False
             if any(w.startswith(_PREPOSITION_ARTICLE) for w in words):
                 return False  # "بحر العلوم بالضيف", "الرئيس بالعلاقات": a preposition with an article ends a name
@@ -610,7 +617,8 @@ class MentionResolver:
                 if fits(candidate):
                     self._last_name_direct = at_start
                     return self._original(candidate[0][0], candidate[-1][1]), candidate[-1][1]
-            if at_start and (len(run) == 1 or not any(fold_key(t[2]) in self._common_words for t in run)):
+            single_common = len(run) == 1 and fold_key(run[0][2]) in self._common_words  # "الدولية", not a surname
+            if at_start and not single_common and (len(run) == 1 or not any(fold_key(t[2]) in self._common_words for t in run)):
                 return None, pos  # a surname right after the title ("السفير الصقعبي"): no new name here
             # otherwise the run describes the office ("رئيس لجنة الشؤون الدولية في مجلس الدوما"):
             # the name comes after it
@@ -753,6 +761,7 @@ class MentionResolver:
 # words after which a name may start: "خلال استقباله ألكساندر يفيموف سفير روسيا", "مع X سفير ..."
 _BEFORE_A_NAME = {fold_key(w) for w in ("استقباله", "استقبالها", "لقائه", "لقائها", "استقبل", "استقبلت", "التقى", "التقت",
                                        "مع", "بين", "التقاه", "يستقبل", "يلتقي", "تستقبل", "تلتقي")}
+_STATE_WORD = re.compile(r"^[بل]?(?:ال)?(?:مملكه|جمهوريه|دوله|سلطنه|اماره|اتحاد)$")  # "مملكة ليسوتو" names a state
 _PREPOSITION_ARTICLE = ("بال", "كال", "فال", "لل", "وبال", "ولل")
 _ROYAL_ROLES = {"king", "queen", "emir", "sultan", "crown_prince", "saudi_king"}
 _TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السفير", "الشيخ", "الأمير", "الملك", "الدكتور", "السيد", "المستشار", "الأستاذ")}
