@@ -303,7 +303,7 @@ class MentionResolver:
         chain_end, roles, quals, home_title = self._title_chain(hits, j, text, stop_at_new_phrase=True)
         if not roles:
             return max(1, chain_end - i)
-        feminine = text[hits[j].start:hits[j].end].split()[0].endswith("ه")  # وزيرة، رئيسة، سفيرة
+        feminine = _feminine_title(text[hits[j].start:hits[j].end])
         if self._adjectival(text, start, hits[j]) and chain_end == j + 1 and not quals:
             return max(1, chain_end - i)  # "مشكلة العدو الرئيسة": an adjective, not a president
         end = hits[chain_end - 1].end
@@ -391,7 +391,8 @@ class MentionResolver:
             out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),),
                                         role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None, via=via))
         elif not construct:
-            local = self._local_coreference([self.kb.roles[r].key for r in roles], quals[0] if quals else None, out)
+            local = self._local_coreference([self.kb.roles[r].key for r in roles], quals[0] if quals else None, out,
+                                            feminine=feminine)
             if local is not None:
                 out.mentions.append(Mention(start, end, "person", (local,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
@@ -474,14 +475,16 @@ class MentionResolver:
             return self._holder(roles, [home], day)
         return None
 
-    @staticmethod
-    def _local_coreference(roles: list[str], of: str | None, out: Resolved) -> Actor | None:
+    def _local_coreference(self, roles: list[str], of: str | None, out: Resolved, feminine: bool = False) -> Actor | None:
         """"السفير الإيطالي" after "سفير إيطاليا ماركو فيتوريني": a local actor named with that title."""
         for m in reversed(out.mentions):
             if m.kind != "person" or not m.actor or m.role not in roles:
                 continue
             if of is not None and m.of != of and not (m.of is None and m.actor.is_local):
                 continue  # "الرئيس البلغاري" never refers back to Algeria's president
+            person = self.kb.persons.get(m.actor.key)
+            if feminine and person is not None and person.gender != "f":
+                continue  # "وزيرة الخارجية" is not the minister named before her
             return m.actor  # introduced with this title earlier: "وزير الاقتصاد ... غابرييل" ... "الوزير الألماني"
         return None
 
@@ -798,6 +801,15 @@ def _after_definite_noun(text: str, start: int) -> bool:
         return False  # punctuation or a line break in between: a new phrase starts here
     word = previous[-1].group()
     return word.startswith("ال") and word not in _VERBS_WITH_AL and word not in _TITLE_WORDS
+
+
+_HONORIFIC_WORDS = {fold_key(w) for w in ("جلالة", "فخامة", "سماحة", "سعادة", "دولة", "معالي", "سمو", "صاحب", "حضرة")}
+
+
+def _feminine_title(title: str) -> bool:
+    """وزيرة، رئيسة، سفيرة: the title word itself, not an honorific before it (جلالة الملك), ends in ta marbuta."""
+    words = [w for w in title.split() if w not in _HONORIFIC_WORDS]
+    return bool(words) and words[0].endswith("ه")
 
 
 def actors_of(mentions: list[Mention]) -> list[Actor]:
