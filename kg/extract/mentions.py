@@ -528,6 +528,7 @@ class MentionResolver:
         k = next_hit
         title_follows = False
         after_comma = False
+        honorific_ends: set[int] = set()  # "... السيدة متسيبو راماكواي": a name right after السيد/السيدة
         for match in _TOKEN.finditer(text, pos, min(len(text), pos + 120)):
             gap = text[cursor:match.start()].strip(' "“”«»')  # a name may be printed in quotes
             if gap and not tokens and gap in ("،", ",") and not after_comma:
@@ -552,6 +553,8 @@ class MentionResolver:
             if hit is None and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
                 break
             known = hit is not None or folded in _COMPLEMENT_WORDS
+            if hit is not None and "honorific" in hit.kinds:
+                honorific_ends.add(match.end())
             if portfolio and all(t[3] for t in tokens) and (folded.startswith("ال") or folded.startswith("و")):
                 known = True  # "وزير التخطيط والتعاون الدولي عماد الفاخوري": the portfolio, then the name
             tokens.append((match.start(), match.end(), word, known))
@@ -618,7 +621,8 @@ class MentionResolver:
                     candidates.append(run[:described[0]])
             for candidate in candidates:
                 if fits(candidate):
-                    self._last_name_direct = at_start
+                    honoured = any(0 <= candidate[0][0] - e <= 2 for e in honorific_ends)
+                    self._last_name_direct = at_start or honoured
                     return self._original(candidate[0][0], candidate[-1][1]), candidate[-1][1]
             single_common = len(run) == 1 and fold_key(run[0][2]) in self._common_words  # "الدولية", not a surname
             if at_start and not single_common and (len(run) == 1 or not any(fold_key(t[2]) in self._common_words for t in run)):
