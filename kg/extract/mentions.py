@@ -370,13 +370,15 @@ class MentionResolver:
                 out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
                 return chain_end - i
-            before = self._name_before_title(text, start, hits, i, out) if quals else None
+            local_title = any(not self.kb.roles[r].in_kb for r in roles)
+            before = self._name_before_title(text, start, hits, i, out) if quals or local_title else None
             if before is not None:
                 # '"كاتالين نوفاك" رئيسة المجر', "آرمين لاشيت نائب رئيس البرلمان الأوروبي": the name
                 # stands before its title
                 name_start, name = before
                 out.mentions.append(Mention(name_start, end, "person", (_local_actor(name),),
-                                            role=self.kb.roles[roles[-1]].key, of=quals[0], via="local"))
+                                            role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None,
+                                            via="local"))
                 return chain_end - i
         bare = chain_end == j + 1 and " " not in text[hits[j].start:hits[j].end].strip()
         construct = indefinite and bare and re.match(r"\s*[\u0621-\u064a]", text[end:end + 3]) is not None
@@ -610,15 +612,17 @@ class MentionResolver:
                 if not at_start:
                     break
                 candidates = [c for c in candidates if re.match(r"\s*(?:[،,.:\n]|$)", text[c[-1][1]:c[-1][1] + 3])]
-            if at_start and not after_comma:
-                # "نائب رئيس مجلس السيادة مالك عقار": the office's own words, then the name
+            if not after_comma:
                 described = [k for k, t in enumerate(run) if fold_key(t[2]) in self._common_words
                              or fold_key(t[2]).startswith("ال")]
-                if described and 2 <= len(run) - described[-1] - 1 <= 4:
+                # "نائب رئيس مجلس السيادة مالك عقار": the office's own words, then the name
+                if at_start and described and 2 <= len(run) - described[-1] - 1 <= 4:
                     candidates.append(run[described[-1] + 1:])
-                # "... ديرك شولي أبرز المستجدات": the name, then the verb's object
-                if described and 2 <= described[0] <= 4:
-                    candidates.append(run[:described[0]])
+                # "... ديرك شولي أبرز المستجدات", "محافظ عدن عبد العزيز المفلحي اليوم": the name, then
+                # the verb's object or a time word
+                common_at = [k for k, t in enumerate(run) if fold_key(t[2]) in self._common_words]
+                if common_at and 2 <= common_at[0] <= 4:
+                    candidates.append(run[:common_at[0]])
             for candidate in candidates:
                 if fits(candidate):
                     honoured = any(0 <= candidate[0][0] - e <= 2 for e in honorific_ends)
