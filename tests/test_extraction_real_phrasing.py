@@ -141,6 +141,35 @@ def test_a_preposition_with_an_article_ends_an_unknown_name(extractor):
     assert found == [(["Badr Albusaidi", "كارلوس ريبيرو"], "2023-02-02", None, "held")]
 
 
+def test_a_governor_and_an_ambassador_the_base_does_not_know(extractor):
+    text = ("التقى محافظ عدن سالم عبد الرحمن الحداد اليوم بالسفير الأمريكي لدى اليمن جوناثان ميلر في مدينة عدن.\n\n"
+            "وأكد السفير جوناثان ميلر دعم بلاده لجهود التنمية.")
+    assert meetings_of(extractor, text, "2019-05-10") == [
+        (["جوناثان ميلر", "سالم عبد الرحمن الحداد"], "2019-05-10", "Aden", "held")]
+
+
+def test_a_name_before_its_local_title_set_off_by_a_comma_keeps_ali(extractor):
+    text = ("التقى علي حسن الكثيري، محافظ محافظة المهرة، في العاصمة السعودية الرياض، الثلاثاء، "
+            "السفير الأمريكي لدى اليمن جوناثان ميلر.")
+    assert meetings_of(extractor, text, "2020-01-15") == [
+        (["جوناثان ميلر", "علي حسن الكثيري"], "2020-01-14", "Riyadh", "held")]
+
+
+def test_a_feminine_title_never_refers_back_to_a_man(extractor):
+    text = ("استقبل وزير الخارجية السعودي الأمير فيصل بن فرحان، في مقر الوزارة بالرياض اليوم، وزيرة الخارجية "
+            "والتعاون الدولي في مملكة إسواتيني السيدة نوما ماسيكو.")
+    assert meetings_of(extractor, text, "2022-02-14") == [
+        (["Faisal bin Farhan Al Saud", "نوما ماسيكو"], "2022-02-14", "Riyadh", "held")]
+
+
+def test_attendees_named_in_a_later_sentence_join_the_meeting(extractor):
+    text = ("استقبل وزير الخارجية الروسي سيرغي لافروف اليوم في موسكو وزير الخارجية السعودي عادل الجبير.\n\n"
+            "وعقدت جلسة مباحثات تناولت العلاقات الثنائية.\n\n"
+            "حضر جلسة المباحثات مدير الإدارة الإعلامية بوزارة الخارجية السفير أسامة نقلي.")
+    assert meetings_of(extractor, text, "2017-10-04") == [
+        (["Adel al-Jubeir", "Sergey Lavrov", "أسامة نقلي"], "2017-10-04", "Moscow", "held")]
+
+
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/eval/real is not beside this clone (CI has it)")
 def test_real_reports_do_not_regress():
     """Floors a little under today's figures on 45 real reports: the measure that matters."""

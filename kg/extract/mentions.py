@@ -51,6 +51,7 @@ _GENERIC_MINISTER = {"minister"}
 _PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}(?:في\s+|لدي\s+)?$")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
+_NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
 _COMPLEMENT_WORDS = {fold_key(w) for w in (
     "في", "لدى", "باسم", "لشؤون", "للشؤون", "إلى", "الى", "لدي", "المكلف", "بالإنابة", "المفوض", "فوق", "العادة",
     "السابق", "الأسبق", "الراحل", "المرجع", "الديني", "الأعلى", "الدولة", "للشؤون", "الخارجية", "لدول",
@@ -61,7 +62,7 @@ _TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته",
                                                "سماحته")}
 _PRONOUN_HONORIFIC_RE = re.compile(r"(?<![\u0621-\u064a])[وفبل]?(?P<w>" + "|".join(sorted(_PRONOUN_HONORIFICS)) + r")(?![\u0621-\u064a])")
-_NAME_BEFORE = re.compile(r'(?P<name>(?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)["”»]?\s*[،,]?\s*$')
+_NAME_BEFORE_TAIL = re.compile(r'["”»]?\s*[،,]?\s*$')
 _GAP_OK = re.compile(r'^[\s،,"“”«»\'()\-–]*$')
 _QUALIFIER_GAP = re.compile(r'^[\s،,"“”«»]*(?:(?:في|لدي|ل|باسم|الي)\s*)?(?:(?:جمهوريه|دوله|مملكه|سلطنه|اماره|الجمهوريه|المملكه|الدوله)\s+)?$')
 
@@ -499,24 +500,34 @@ class MentionResolver:
             k -= 1  # a surname shared with someone not named here is just a word of this name
         floor = max(hits[k].end if k >= 0 else 0, out.mentions[-1].end if out.mentions else 0)
         window = text[max(floor, title_start - 60):title_start]
-        match = _NAME_BEFORE.search(window)
-        if not match:
-            return None
-        words = match.group("name").split()
-        folded = [fold_key(w) for w in words]
-        if not 2 <= len(words) <= 4 or folded[0].startswith("ال") or folded[0] in _NAME_LINKS:
-            return None
-        if any(w in self._common_words or w in _NAME_STOP or w in self._common_verbs for w in folded):
-            return None
-        quoted = window[:match.start("name")].rstrip(" ")[-1:] in ('"', "“", "«")
-        lead = window[:match.start("name")].rstrip(' "“«')
-        last = fold_key(lead.split()[-1]) if lead.split() else ""
-        opener = quoted or lead[-1:] in ("،", ",", ".", ":", "\n", "") or last in self._common_verbs or \
-            last in self._common_words or last in _BEFORE_A_NAME
-        if not opener:
+        tail = _NAME_BEFORE_TAIL.search(window)  # the quote/comma between the name and its title
+        words = list(re.finditer(r"[\u0621-\u064a]+", window[:tail.start()]))
+        if window[words[-1].end():tail.start()].strip() if words else True:
             return None
         offset = title_start - len(window)
-        return offset + match.start("name"), self._original(offset + match.start("name"), offset + match.end("name"))
+        for size in (4, 3, 2):  # the longest run of name-like words that something opens
+            if len(words) < size:
+                continue
+            run = words[-size:]
+            if any(window[a.end():b.start()].strip() for a, b in zip(run, run[1:])):
+                continue  # punctuation inside: not one name
+            folded = [fold_key(w.group()) for w in run]
+            if folded[0].startswith("ال") or folded[0] in _NAME_STARTS_NEVER or _STATE_WORD.match(folded[0]):
+                continue
+            # "علي" is the name Ali when printed with ya; folded, it is also the preposition على
+            stops = [w in _NAME_STOP and not (w == "علي" and self._original(offset + t.start(), offset + t.end()).endswith("ي"))
+                     for w, t in zip(folded, run)]
+            if any(w in self._common_words or w in self._common_verbs for w in folded) or any(stops):
+                continue
+            lead = window[:run[0].start()]
+            quoted = lead.rstrip(" ")[-1:] in ('"', "“", "«")
+            lead = lead.rstrip(' "“«')
+            last = fold_key(lead.split()[-1]) if lead.split() else ""
+            opener = quoted or lead[-1:] in ("،", ",", ".", ":", "\n", "") or last in self._common_verbs or \
+                last in self._common_words or last in _BEFORE_A_NAME
+            if opener:
+                return offset + run[0].start(), self._original(offset + run[0].start(), offset + run[-1].end())
+        return None
 
     def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int,
                            portfolio: bool = False) -> tuple[str | None, int]:
@@ -552,7 +563,8 @@ class MentionResolver:
             folded = fold_key(word)
             if hit is not None and hit.kinds <= {"person_context"}:
                 hit = None  # a surname shared with someone not named here: just a word
-            if hit is None and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
+            ali = folded == "علي" and self._original(match.start(), match.end()).endswith("ي")  # the name, not على
+            if hit is None and not ali and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
                 break
             known = hit is not None or folded in _COMPLEMENT_WORDS
             if hit is not None and "honorific" in hit.kinds:
@@ -578,7 +590,7 @@ class MentionResolver:
                 return False  # "بحر العلوم بالضيف", "الرئيس بالعلاقات": a preposition with an article ends a name
 
             closed = re.match(r"\s*(?:[،,.:\n]|$)", text[run[-1][1]:run[-1][1] + 3]) is not None
-            return (all(plain(t) for t in run) and not words[0].startswith("ال") and words[0] not in _NAME_LINKS
+            return (all(plain(t) for t in run) and not words[0].startswith("ال") and words[0] not in _NAME_STARTS_NEVER
                     and words[-1] not in _NAME_LINKS and (len(run) <= 3 or any(w in _NAME_LINKS for w in words[1:-1])
                                                           or (closed and len(run) <= 5)))
 
