@@ -26,6 +26,7 @@ _NOUN_CONTEXT = re.compile(r"(?<![\u0621-\u064a])(?:علي|الي|من|عن|في
 # Also ordinary words: بين "between", عبر "across", رأى, قيم "values"; they need a subject or أن.
 _AMBIGUOUS = {fold_key(w) for w in ("بين", "بينت", "عبر", "عبرت", "رأى", "رأت", "قيم", "قيمت", "كشف")}
 _LEADING = re.compile(r'[\s،,:]*(?:(?:ب?ان|ب?ان|ب?انه|ب?انها|ب?انهم)(?![\u0621-\u064a])[\s،,:]*)?')
+_LEADING_PUNCTUATION = re.compile(r"[\s،,:]*")
 _ADVERBIAL_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|من جانبه|من جانبها|من جهته|من جهتها|ايضا|بالمقابل|في المقابل|بدوره،|اليوم|امس)[\s،,]*)*$")
 _SUBJECT_GAP = re.compile(r"^[\s،,]*(?:(?:اليوم|امس|بدوره|بدورها|خلاله|خلالها|خلالهما)[\s،,]*)?$")
 _IMPLICIT_NEXT = re.compile(r'^\s*(?:و?ب?ان|ب?ان|الي|علي|عن|ب|:|[“«"]|في|خلال|ان|لـ|ل)', )
@@ -306,7 +307,8 @@ class StatementFinder:
         """From right after the verb (and its subject) to the end of the sentence; a quote
         opened inside runs to its closing mark even across full stops."""
         text = self.ctx.text
-        start = pos + _LEADING.match(text, pos).end() - pos if _LEADING.match(text, pos) else pos
+        # the complementizer stays in the content ("أنه قدم دعوة ..."): it is part of what was said
+        start = pos + _LEADING_PUNCTUATION.match(text, pos).end() - pos
         end = sentence.end
         for q_start, q_end in self.ctx.quotes:
             if start <= q_start < end < q_end:
