@@ -108,7 +108,9 @@ class StatementFinder:
         after_text = text[end:end + 40]
         if self.media.match(after_text.lstrip()) and not self._mention_right_after(end):
             return None
-        subject = self._subject_after(end, sentence.end) or self._relative_antecedent(start, sentence.start)
+        # a participle has no subject of its own after it: "داعيا بوتين لزيارة تركيا" names whom he invited
+        subject = [] if kind == "participle" else (
+            self._subject_after(end, sentence.end) or self._relative_antecedent(start, sentence.start))
         collective = False
         speakers: list[Actor] = []
         content_from = end
