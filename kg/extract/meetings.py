@@ -36,6 +36,9 @@ _ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شار�
 _ATTENDED_LATER = re.compile(r"\s*و?(?:جري|جرت|عقد|عقدت|تم)\s+(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال)"
                              r"[^.\n]{0,80}?(?<![\u0621-\u064a])و?(?:حضره|حضرها|بحضور)(?![\u0621-\u064a])")
 _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
+# courtesies between two names of one list: "السلطان المعظم حفظه الله وأخيه فخامة الرئيس"
+_FILLER = re.compile(r"(?<![\u0621-\u064a])(?:المعظم|المفدي|حفظه الله|حفظها الله|رعاه الله|ورعاه|اخيه|واخيه|اخوه|واخوه|"
+                     r"الشقيق|فخامه|دوله|سماحه)(?![\u0621-\u064a])")
 _TOPIC_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:اوضاع|تطورات|مستجدات|ازمه|حرب|عدوان|احداث|وضع|ملف|قضيه|الوضع|التصعيد|تصعيد|الهجمات|هجمات|الاستقرار|استقرار|امن)(?![\u0621-\u064a])")
 _ALSO = re.compile(r"(?<![\u0621-\u064a])و?\s*كما\s*$")
 _VISIT_VERBS = {fold_key(w) for w in ("زار", "زارت")}
@@ -294,6 +297,9 @@ class MeetingFinder:
             return make((_actors(before[-1:]) if with_first else []) + _actors(after))
         if attached:
             group = _actors(attached)
+            between = re.match(r"\s*(?:\S+\s+){0,2}?بين(?![\u0621-\u064a])", ctx.text[noun_end:attached[0].start])
+            if len(group) < 2 and between:
+                return []  # "المشاورات بين سلطان بلاده ورئيس الجمهورية": the other party is not someone we know
             if len(group) < 2:  # "ولقاء قائد الثورة": the sentence's subject met the one named
                 group = ([a for a in _actors(persons) if a not in group][:1]
                          or [a for a in self._topic(match.start()) if a not in group]) + group
@@ -317,7 +323,7 @@ class MeetingFinder:
         if after and (gap.strip(" ،,") == "" or _ATTACH_WORDS.match(gap) or gap.strip() in ("ب", "ل", "مع", "بين")):
             chain = [after[0]]
             for m in after[1:]:
-                between = text[chain[-1].end:m.start]
+                between = _FILLER.sub(" ", text[chain[-1].end:m.start])  # "السلطان المعظم حفظه الله وأخيه الرئيس"
                 if re.fullmatch(r"[\s،,]*(?:و|ومع|ثم|و?معالي|و?سمو|،\s*و)?\s*", between) or between.strip(" ،,") in ("و", ""):
                     chain.append(m)
                 else:
