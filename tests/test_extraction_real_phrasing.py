@@ -170,6 +170,22 @@ def test_attendees_named_in_a_later_sentence_join_the_meeting(extractor):
         (["Adel al-Jubeir", "Sergey Lavrov", "أسامة نقلي"], "2017-10-04", "Moscow", "held")]
 
 
+def test_separate_meetings_with_a_list_and_the_attendee_of_all_of_them(extractor):
+    text = ("وعقد الرئيس التركي رجب طيب أردوغان في أنقرة، أمس الأربعاء، لقاءات منفصلة مع وزير الخارجية الأمريكي "
+            "أنتوني بلينكن، ووزير الخارجية الروسي سيرغي لافروف.\n\n"
+            "وجرى التأكيد خلال اللقاءات، بحضور وزير الخارجية التركي هاكان فيدان، على أهمية الحوار.")
+    assert meetings_of(extractor, text, "2024-01-11") == [
+        (["Antony Blinken", "Hakan Fidan", "Recep Tayyip Erdoğan"], "2024-01-10", "Ankara", "held"),
+        (["Hakan Fidan", "Recep Tayyip Erdoğan", "Sergey Lavrov"], "2024-01-10", "Ankara", "held")]
+
+
+def test_consultations_between_two_leaders_with_courtesies_between_their_names(extractor):
+    text = ("وقال وزير الخارجية العماني بدر البوسعيدي إن المشاورات بين السلطان هيثم بن طارق المعظم حفظه الله "
+            "وأخيه فخامة الرئيس الإيراني إبراهيم رئيسي في طهران اليوم أكدت عمق العلاقات.")
+    assert meetings_of(extractor, text, "2023-05-29") == [
+        (["Ebrahim Raisi", "Haitham bin Tariq"], "2023-05-29", "Tehran", "held")]
+
+
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/eval/real is not beside this clone (CI has it)")
 def test_real_reports_do_not_regress():
     """Floors a little under today's figures on 45 real reports: the measure that matters."""

@@ -26,6 +26,7 @@ _ATTACH_WORDS = re.compile(r"^\s*(?:مع|بين|ضم|ضمت|جمع|جمعت|بم
 _PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
 _CAPITAL_WORD = re.compile(r"(?<![\u0621-\u064a])[وب]?(?:ال)?عاصمه(?![\u0621-\u064a])")
 _SEPARATE = re.compile(r"(?<![\u0621-\u064a])(?:منفصل|منفصله|منفصلين|منفصلتين|كل علي حده|كلا علي حده|علي حده|علي انفراد|علي التوالي)(?![\u0621-\u064a])")
+_PLURAL_MEETINGS = {fold_key(w) for w in ("لقاءات", "اللقاءات", "لقاءين", "اجتماعات", "الاجتماعات")}
 _GATHER_VERBS = {fold_key(w) for w in ("جمع", "جمعت", "ضم", "ضمت")}
 _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|اليوم|امس|ايضا|كما)[\s،,]*)*$")
 # "بحضور وزير الخارجية", "في حضور ...": those named next sat in the meeting; "عبر الفيديو" ends the list.
@@ -33,7 +34,8 @@ _ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:بحضور|في حضور)(?![\
 # "وحضر اللقاء وزير الخارجية ...": a sentence that adds people to the meeting just reported.
 _ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+|هذه\s+)?(?:جلسه\s+|جلسات\s+)?(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه)(?![\u0621-\u064a])")
 # "وجرى اللقاء في قصر ...، وحضره وزير الخارجية ...": the meeting just reported, and who sat in it
-_ATTENDED_LATER = re.compile(r"\s*و?(?:جري|جرت|عقد|عقدت|تم)\s+(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال)"
+_ATTENDED_LATER = re.compile(r"\s*و?(?:(?:جري|جرت|عقد|عقدت|تم)\s+(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال)"
+                             r"|[^.\n]{0,40}?(?:خلال|في)\s+(?:اللقاء|اللقاءات|الاجتماع|الاجتماعات|المباحثات|المحادثات))"
                              r"[^.\n]{0,80}?(?<![\u0621-\u064a])و?(?:حضره|حضرها|بحضور)(?![\u0621-\u064a])")
 _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
 # courtesies between two names of one list: "السلطان المعظم حفظه الله وأخيه فخامة الرئيس"
@@ -287,7 +289,14 @@ class MeetingFinder:
                 prior = [m for m in before if m.end <= verb_before[-1].start()]
                 if prior and _SVO_GAP.match(ctx.text[prior[-1].end:verb_before[-1].start()]):
                     subjects = prior[-1:]
-            group = _actors(subjects) + [a for a in _actors(attached or after) if a not in _actors(subjects)]
+            others = [a for a in _actors(attached or after) if a not in _actors(subjects)]
+            separate = _SEPARATE.search(ctx.text, noun_end, min(end, noun_end + 20)) or \
+                fold_key(word) in _PLURAL_MEETINGS
+            if separate and subjects and len(others) >= 2:
+                # "عقد الملك لقاءات منفصلة مع A، و B، و C": one encounter with each
+                return self._make([_actors(subjects) + [a] for a in others], status, word, match, pluperfect,
+                                  past_verb=past)
+            group = _actors(subjects) + others
             if len(group) >= 2:
                 return make(group)
         if verb_after:
