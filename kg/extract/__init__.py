@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from functools import cached_property
 
 from kg.extract.context import ArticleContext
@@ -56,7 +57,8 @@ class Extractor:
         ctx.clause_cuts = self._clause_cuts(text, ctx)
         meeting_finder = MeetingFinder(ctx)
         found_meetings = meeting_finder.find()
-        _fill_from_context(found_meetings, meeting_finder.visit_destinations(), _lead_date(ctx), meeting_finder.venue())
+        _fill_from_context(found_meetings, meeting_finder.visit_destinations(), _lead_date(ctx), meeting_finder.venue(),
+                           day)
         found_statements = StatementFinder(ctx, found_meetings).find()
         extraction = Extraction(article=article)
         extraction.meetings = [self._meeting(m, ctx, article) for m in found_meetings]
@@ -151,6 +153,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _lead_date(ctx: ArticleContext) -> tuple[int, str] | None:
     """The day the lead paragraph gives ("... اليوم السبت"): the frame for the next sentences."""
     body = [s for s in ctx.sentences.spans if s.start >= ctx.headline_end]
+    # bylines and datelines ("ديلي صباح ووكالات", "اسطنبول") are not the lead
+    substantial = [s for s in body if len(ctx.text[s.start:s.end].split()) >= 8]
+    body = [s for s in body if not substantial or s.paragraph >= substantial[0].paragraph]
     if not body:
         return None
     first_paragraph = body[0].paragraph
@@ -162,7 +167,8 @@ def _lead_date(ctx: ArticleContext) -> tuple[int, str] | None:
 
 
 def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str],
-                       lead: tuple[int, str] | None = None, venue: str | None = None) -> None:
+                       lead: tuple[int, str] | None = None, venue: str | None = None,
+                       published: date | None = None) -> None:
     """A meeting the text does not place happens where a participant is visiting; an undated
     one that shares a participant with the article's main (dated) encounter, on that day; an
     undated one right after the lead, on the lead's day."""
@@ -170,6 +176,8 @@ def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str
     for m in meetings:
         if m.date is None and lead and not m.pluperfect and m.status == "held":
             m.date = lead[1]  # the lead sets the day of the events it reports, unless told otherwise
+        elif m.date is None and lead and m.status == "planned" and published and lead[1] > published.isoformat():
+            m.date = lead[1]  # "يلتقي ... يوم الأحد القادم" in the lead: the day of the visit it announces
         if m.place is None:
             for actor in m.participants:
                 if actor.key in destinations:
