@@ -186,6 +186,22 @@ def test_consultations_between_two_leaders_with_courtesies_between_their_names(e
         (["Ebrahim Raisi", "Haitham bin Tariq"], "2023-05-29", "Tehran", "held")]
 
 
+def test_a_signing_by_two_named_counterparts_is_an_encounter_and_a_decree_is_not(extractor):
+    text = ("وقع الرئيس الجزائري عبد المجيد تبون ونظيره الفرنسي إيمانويل ماكرون، اليوم السبت، بالجزائر العاصمة "
+            "إعلانا من أجل شراكة متجددة.\n\n"
+            "ووقع الرئيس تبون أمس مرسوما بتعيين السفير الجزائري الجديد لدى باريس.")
+    assert meetings_of(extractor, text, "2022-08-27") == [
+        (["Abdelmadjid Tebboune", "Emmanuel Macron"], "2022-08-27", "Algiers", "held")]
+
+
+def test_who_publishes_pictures_of_a_reception_or_reports_the_talks_is_not_in_them(extractor):
+    text = ("نشر المتحدث الرسمي باسم الرئاسة المصرية صور استقبال الرئيس عبد الفتاح السيسي، اليوم، بقصر الاتحادية "
+            "الرئيس الصومالي حسن شيخ محمود.\n\n"
+            "وصرح وزير الخارجية المصري سامح شكري بأن الاجتماع شمل مباحثات ثنائية بين الزعيمين.")
+    assert meetings_of(extractor, text, "2022-07-18") == [
+        (["Abdel Fattah el-Sisi", "Hassan Sheikh Mohamud"], "2022-07-18", None, "held")]
+
+
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/eval/real is not beside this clone (CI has it)")
 def test_real_reports_do_not_regress():
     """Floors a little under today's figures on 45 real reports: the measure that matters."""

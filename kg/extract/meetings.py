@@ -26,6 +26,9 @@ _ATTACH_WORDS = re.compile(r"^\s*(?:مع|بين|ضم|ضمت|جمع|جمعت|بم
 _PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
 _CAPITAL_WORD = re.compile(r"(?<![\u0621-\u064a])[وب]?(?:ال)?عاصمه(?![\u0621-\u064a])")
 _SEPARATE = re.compile(r"(?<![\u0621-\u064a])(?:منفصل|منفصله|منفصلين|منفصلتين|كل علي حده|كلا علي حده|علي حده|علي انفراد|علي التوالي)(?![\u0621-\u064a])")
+_SIGN_VERBS = {fold_key(w) for w in ("وقع", "وقعا", "وقعت", "يوقع", "يوقعان", "سيوقع", "سيوقعان", "توقع")}
+_COMPLEMENTIZER = re.compile(r"(?<![\u0621-\u064a])(?:ب?ان|ب?انه|ب?انها|ان)(?![\u0621-\u064a])")
+_PICTURE_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:صور|صورا|صوره|مقطع|فيديو|لقطات|مشاهد)\s+$")
 _PLURAL_MEETINGS = {fold_key(w) for w in ("لقاءات", "اللقاءات", "لقاءين", "اجتماعات", "الاجتماعات")}
 _GATHER_VERBS = {fold_key(w) for w in ("جمع", "جمعت", "ضم", "ضمت")}
 _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|اليوم|امس|ايضا|كما)[\s،,]*)*$")
@@ -77,8 +80,9 @@ class MeetingFinder:
     def find(self) -> list[FoundMeeting]:
         ctx = self.ctx
         # "وحضر اللقاء X" reports who attended the meeting before it, not a meeting of its own
-        attended = [m.span() for s in ctx.sentences.spans
-                    if (m := _ATTENDED.match(ctx.text, s.start, s.end) or _ATTENDED_LATER.match(ctx.text, s.start, s.end))]
+        # the whole sentence: "وحضر جلسة المباحثات والاجتماع الموسع كل من ..." reports no meeting of its own
+        attended = [(s.start, s.end) for s in ctx.sentences.spans
+                    if _ATTENDED.match(ctx.text, s.start, s.end) or _ATTENDED_LATER.match(ctx.text, s.start, s.end)]
 
         def skip(match: re.Match, quoted_ok: bool = False) -> bool:
             return (match.start() < ctx.headline_end or (ctx.in_quote(match.start()) and not quoted_ok)
@@ -178,6 +182,13 @@ class MeetingFinder:
             subject_then_object = len(after) >= 2 or (before and after and _SVO_GAP.match(ctx.text[before[-1].end:match.start()]))
             if not subject_then_object or any(m.kind != "person" for m in after[:2]):
                 return []
+        if fold_key(word) in _SIGN_VERBS:
+            # a signing binds its signatories only: "مع" a partner, a coordinated pair, or a dual verb
+            with_pos = ctx.text.find("مع", match.end(), end)
+            partner = with_pos >= 0 and [m for m in after if m.start > with_pos]
+            pair = len(after) >= 2 and re.fullmatch(r"[\s،,]*و\s*", ctx.text[after[0].end:after[1].start])
+            if not (partner or pair or fold_key(word).endswith(("عا", "عان"))):
+                return []
         is_talk_verb = fold_key(word).startswith(("بحث", "تباحث"))
         if is_talk_verb:
             # "بحث X مع Y": a meeting only with a "مع" partner
@@ -254,8 +265,16 @@ class MeetingFinder:
             return []
         noun_end = match.end()
         possessive = bool(match.group("s"))
+        # "صرح المتحدث بأن الاجتماع شمل ...": who reports the talks is not in them
+        said = [c.end() for c in _COMPLEMENTIZER.finditer(ctx.text, start, match.start())]
+        if said:
+            persons = [m for m in persons if m.start >= said[-1]]
         after = [m for m in persons if m.start >= noun_end]
         before = [m for m in persons if m.end <= match.start()]
+        if _PICTURE_BEFORE.search(ctx.text, max(start, match.start() - 12), match.start()):
+            # "نشر صور استقبال الرئيس ... الضيف": the pictures' publisher took no part
+            before = []
+            persons = after
         attached = self._attached_after(noun_end, after, end)
         status = self._status(word, start, match.start(), end)
         pluperfect = bool(_PLUPERFECT.search(ctx.text, max(start, match.start() - 90), match.start() + 1))
@@ -399,7 +418,7 @@ class MeetingFinder:
         for p_start, p_end, place_id, clitic in ctx.resolved.places:
             if not (start <= p_start < end) or ctx.in_quote(p_start):
                 continue
-            prefix = text[max(0, p_start - len(clitic) - 24):p_start - len(clitic)]  # "العاصمه السعوديه "
+            prefix = text[max(0, p_start - len(clitic) - 24):p_start - len(clitic)].rstrip('"«“ ') + " "  # "العاصمه السعوديه "
             visit_destination = clitic == "ل" and re.search(r"(?:زياره|زيارته|زيارتها|جولته|جولتها)(?:\s+\S+){0,3}\s*$", text[max(0, p_start - 40):p_start - 1])
             # "قادما من القدس، حيث التقى ...": the place named just before "حيث" and the trigger
             where_clause = p_start < anchor and re.fullmatch(r"\s*[،,]?\s*حيث\s+", text[p_end:anchor])

@@ -27,6 +27,8 @@ SUPPORT_VERBS = ("عقد", "عقدت", "عقدا", "أجرى", "أجرت", "أج
                  "يجري", "تجري", "يجريان", "سيجري", "ستجري", "يعقد", "تعقد", "يعقدان", "سيعقد", "ستعقد",
                  "سيعقدان")
 TALK_VERBS = ("بحث", "بحثت", "تباحث", "تباحثا", "بحثا")
+# a signing is an encounter of its signatories: "وقّع X ونظيره Y إعلان ..." / "وقّع X مع نظيره Y على ..."
+SIGN_VERBS = ("وقع", "وقعا", "وقعت", "يوقع", "يوقعان", "سيوقع", "سيوقعان", "توقع")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,8 @@ class TriggerIndex:
             "dual": r["dual_verbs"],
             "participle": r["participles"],
             "verb": r["verbs"] + r["present_verbs"] + ["بالقول"],
-            "meeting_verb": t["meeting"]["strong_verbs"] + t["meeting"].get("visit_verbs", []) + list(TALK_VERBS),
+            "meeting_verb": t["meeting"]["strong_verbs"] + t["meeting"].get("visit_verbs", []) + list(TALK_VERBS)
+            + list(SIGN_VERBS),
             "meeting_verb_object": t["meeting"].get("verbs_with_object", []),
             "planned": t["planned_markers"],
             "remote": t["remote_markers"],
