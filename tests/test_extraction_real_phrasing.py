@@ -202,6 +202,20 @@ def test_who_publishes_pictures_of_a_reception_or_reports_the_talks_is_not_in_th
         (["Abdel Fattah el-Sisi", "Hassan Sheikh Mohamud"], "2022-07-18", None, "held")]
 
 
+def test_a_name_after_the_words_of_an_office_and_a_comma(extractor):
+    text = ("استقبل الرئيس عبد المجيد تبون، اليوم، بمقر رئاسة الجمهورية، مدير الديوان برئاسة الجمهورية، "
+            "نور الدين بلقاسم.")
+    assert meetings_of(extractor, text, "2023-05-16") == [
+        (["Abdelmadjid Tebboune", "نور الدين بلقاسم"], "2023-05-16", None, "held")]
+
+
+def test_whoever_accompanies_the_guest_takes_part(extractor):
+    text = ("استقبل وزير الخارجية المصري سامح شكري في القاهرة أمس الأمين العام للجامعة العربية أحمد أبو الغيط "
+            "وبصحبته المبعوث الأممي إلى ليبيا عبد الله باتيلي.")
+    assert meetings_of(extractor, text, "2023-05-16") == [
+        (["Abdoulaye Bathily", "Ahmed Aboul Gheit", "Sameh Shoukry"], "2023-05-15", "Cairo", "held")]
+
+
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/eval/real is not beside this clone (CI has it)")
 def test_real_reports_do_not_regress():
     """Floors a little under today's figures on 45 real reports: the measure that matters."""

@@ -541,11 +541,16 @@ class MentionResolver:
         k = next_hit
         title_follows = False
         after_comma = False
+        comma_at = 0
         honorific_ends: set[int] = set()  # "... السيدة متسيبو راماكواي": a name right after السيد/السيدة
         for match in _TOKEN.finditer(text, pos, min(len(text), pos + 120)):
             gap = text[cursor:match.start()].strip(' "“”«»')  # a name may be printed in quotes
-            if gap and not tokens and gap in ("،", ",") and not after_comma:
-                after_comma = True  # "الرئيس البلغاري، رومان راديف": a name in apposition after a comma
+            described = tokens and all(t[3] or fold_key(t[2]).startswith(("ال", "ب", "ل")) for t in tokens)
+            if gap and (not tokens or described) and gap in ("،", ",") and not after_comma:
+                # "الرئيس البلغاري، رومان راديف", "مدير الديوان برئاسة الجمهورية، عبد العزيز خلف": a name in
+                # apposition after a comma, right after the title or the words that describe the office
+                after_comma = True
+                comma_at = len(tokens)
             elif gap:
                 break  # punctuation or a line break ends the phrase
             while k < len(hits) and hits[k].end <= match.start():
@@ -599,7 +604,10 @@ class MentionResolver:
         # ("باسم ميليشيا الحوثي محمد عبدالسلام", "لدى مصر مهند سليم العبادي")
         runs: list[list[tuple[int, int, str, bool]]] = []
         current: list[tuple[int, int, str, bool]] = []
-        for token in tokens:
+        for index, token in enumerate(tokens):
+            if after_comma and index == comma_at and current:
+                runs.append(current)  # the comma ends the office's words; the name starts after it
+                current = []
             if plain(token):
                 current.append(token)
             else:
@@ -621,8 +629,10 @@ class MentionResolver:
                 candidates = [run[-size:] for size in (5, 4, 3, 2) if len(run) >= size]
             if after_comma:
                 # only a name that closes its own phrase: "، رومان راديف،" not "، اليوم بحث ..."
-                if not at_start:
-                    break
+                if run[0] is not tokens[comma_at] if comma_at < len(tokens) else True:
+                    continue
+                at_start = True
+                candidates = [run[:size] for size in (5, 4, 3, 2) if len(run) >= size]
                 candidates = [c for c in candidates if re.match(r"\s*(?:[،,.:\n]|$)", text[c[-1][1]:c[-1][1] + 3])]
             if not after_comma:
                 described = [k for k, t in enumerate(run) if fold_key(t[2]) in self._common_words
@@ -802,7 +812,8 @@ _HONORIFIC_OFFICES = {
 _LEADERS = {"head_of_state", "head_of_government"}
 _GROUP_CLASSES = {
     **{fold_key(w): {"minister"} for w in ("الوزيران", "الوزيرين")},
-    **{fold_key(w): _LEADERS for w in ("الرئيسان", "الرئيسين", "الزعيمان", "الزعيمين")},
+    **{fold_key(w): _LEADERS for w in ("الرئيسان", "الرئيسين", "الزعيمان", "الزعيمين", "القادة", "الزعماء", "الرؤساء")},
+    **{fold_key(w): {"minister"} for w in ("الوزراء",)},
 }
 _GROUP_VERBS = {fold_key(w) for w in ("أكد", "اتفق", "شدد", "أعرب", "دعا", "رحب", "بحث", "ناقش", "أكدوا", "اتفقوا",
                                        "شددوا", "أعربوا", "دعوا", "رحبوا", "بحثوا", "ناقشوا", "جدد", "جددوا", "عبر", "عبروا")}
