@@ -216,6 +216,16 @@ def test_whoever_accompanies_the_guest_takes_part(extractor):
         (["Abdoulaye Bathily", "Ahmed Aboul Gheit", "Sameh Shoukry"], "2023-05-15", "Cairo", "held")]
 
 
+def test_the_outlet_country_in_the_metadata_names_the_home_president(extractor):
+    text = ("استقبل رئيس الجمهورية، اليوم الأحد، بمقر الرئاسة وزير الخارجية الفرنسي جان نويل بارو.\n\n"
+            "وأكد رئيس الجمهورية خلال اللقاء حرص بلاده على علاقات متوازنة.")
+    article = Article(id="t.txt", text=text, published=date(2025, 4, 6), source="Echaab (echaab.dz), Algeria")
+    found = extractor.extract(article)
+    assert [(sorted(a.label for a in m.participants), m.date) for m in found.meetings] == [
+        (["Abdelmadjid Tebboune", "Jean-Noël Barrot"], "2025-04-06")]
+    assert [([a.label for a in s.speakers], s.verb) for s in found.statements] == [(["Abdelmadjid Tebboune"], "اكد")]
+
+
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/eval/real is not beside this clone (CI has it)")
 def test_real_reports_do_not_regress():
     """Floors a little under today's figures on 45 real reports: the measure that matters."""

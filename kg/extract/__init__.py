@@ -50,7 +50,7 @@ class Extractor:
         text = folded.text
         day = article.published
         headline_end = _headline_end(text, folded_title=fold(article.title).text.strip() if article.title else None)
-        home = self._home_state(text, headline_end)
+        home = self._home_state(text, headline_end) or self._outlet_state(article.source)
         resolved = self.resolver.resolve(text, day, home, original=lambda s, e: article.text[slice(*folded.span(s, e))])
         dates = find_dates(text, day)
         ctx = ArticleContext(self.kb, folded, day, home, resolved, dates, headline_end, self.trigger_index.find(text))
@@ -81,6 +81,21 @@ class Extractor:
             if place:
                 return self.kb.places[place.ref].country
         return None
+
+    def _outlet_state(self, source: str | None) -> str | None:
+        """The outlet's country as its metadata names it ("Youm7 (youm7.com), Egypt"): whose
+        "رئيس الجمهورية" and bare "الرئيس" the report means, when the text has no dateline."""
+        if not source:
+            return None
+        found = {code for name, code in self._english_state_names.items()
+                 if re.search(r"(?<![A-Za-z])" + re.escape(name) + r"(?![A-Za-z])", source)}
+        return found.pop() if len(found) == 1 else None
+
+    @cached_property
+    def _english_state_names(self) -> dict[str, str]:
+        names = {p.name_en: code for code, p in self.kb.polities.items() if p.kind == "country" and p.name_en}
+        names.update({"UAE": "ARE", "KSA": "SAU"})
+        return {name: code for name, code in names.items() if code in self.kb.polities}
 
     def _clause_cuts(self, text: str, ctx: ArticleContext) -> list[int]:
         cuts = {m.start() for m in _CLAUSE_BREAKS.finditer(text)}
