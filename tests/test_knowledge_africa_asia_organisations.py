@@ -173,3 +173,64 @@ def test_strong_arabic_names_belong_to_one_person_across_files(everyone):
 def test_titles_resolve_to_the_holder_of_the_day(role, of, day, expected):
     kb = load()
     assert [p.id for p in kb.holders(role, of, date.fromisoformat(day))] == expected
+
+
+# Hand-overs: the whole-base check (tests/test_knowledge_base.py on the kbarab branch) wants every
+# single-seat office to pass from holder to holder within a day; the real gaps of this area are
+# listed, with their reason, in office_exceptions_africa_asia_organisations.json.
+HANDOVER_ROLES = {"president", "prime_minister", "chancellor", "king", "queen", "emir", "sultan",
+                  "supreme_leader", "presidential_council_chair", "regional_president",
+                  "regional_prime_minister", "pope", "crown_prince", "foreign_minister", "defence_minister"}
+EXCEPTION_FILES = ("office_exceptions.json", "office_exceptions_africa_asia_organisations.json")
+
+
+def _handover_problems(everyone: list[dict]) -> set[tuple[str, str, str, str, str]]:
+    spans: dict[tuple[str, str], list[tuple[date, date | None, str]]] = defaultdict(list)
+    for p in everyone:
+        for o in p["offices"]:
+            if o["role"] in HANDOVER_ROLES:
+                end = date.fromisoformat(o["end"]) if o["end"] else None
+                spans[(o["role"], o["of"])].append((date.fromisoformat(o["start"]), end, p["id"]))
+    problems = set()
+    for (role, of), items in spans.items():
+        items.sort(key=lambda t: (t[0], t[1] or date.max))
+        merged: list[tuple[date, date | None, str]] = []
+        for start, end, pid in items:  # one person's back-to-back terms are one tenure
+            if merged and merged[-1][2] == pid and merged[-1][1] is not None and (start - merged[-1][1]).days <= 1:
+                merged[-1] = (merged[-1][0], None if end is None else max(merged[-1][1], end), pid)
+            else:
+                merged.append((start, end, pid))
+        for (_, end, before), (start, _, after) in zip(merged, merged[1:]):
+            if start < date(2010, 1, 1):
+                continue
+            if end is None or start < end:
+                problems.add(("overlap", role, of, before, after))
+            elif (start - end).days > 1:
+                problems.add(("gap", role, of, before, after))
+        _, last_end, last = merged[-1]
+        if last_end is not None and last_end >= date(2010, 1, 1):
+            problems.add(("no_successor", role, of, last, ""))
+    return problems
+
+
+def test_hand_overs_in_this_area_meet_or_are_explained(persons, everyone):
+    mine = {p["id"] for p in persons}
+    listed = {}
+    for name in EXCEPTION_FILES:
+        path = KNOWLEDGE / name
+        if path.exists():
+            for e in _read(path)["handovers"]:
+                listed[(e["kind"], e["role"], e["of"], e["before"], e.get("after", ""))] = e["why"]
+    own = _read(KNOWLEDGE / EXCEPTION_FILES[1])["handovers"]
+    for e in own:
+        assert set(e) == {"kind", "role", "of", "before", "after", "why"} and len(e["why"]) >= 15, e
+        assert e["role"] in HANDOVER_ROLES and e["kind"] in {"gap", "overlap", "no_successor"}, e
+    unexplained = sorted(k for k in _handover_problems(everyone) - set(listed) if k[3] in mine or k[4] in mine)
+    assert unexplained == []
+    # an explanation that no longer matches the data is stale (a holder was added or a date fixed);
+    # the gaps that holders in the Arab-state files will fill (AU chairs of 2014, 2019, 2023-2024,
+    # South Sudan's foreign minister 2016-2018) go stale by design once those terms are added
+    pending_elsewhere = {("president", "AU"), ("foreign_minister", "SSD")}
+    assert sorted((e["kind"], e["role"], e["of"], e["before"], e["after"]) for e in own
+                  if (e["role"], e["of"]) not in pending_elsewhere
+                  and (e["kind"], e["role"], e["of"], e["before"], e["after"]) not in _handover_problems(everyone)) == []
