@@ -100,6 +100,11 @@ class Gazetteer:
         for word in kb.triggers.get("group_references", []):
             add(word, Entry("group", fold_key(word)))
 
+        # a short name that is also a place or a country ("سوتشي" the city, not Suu Kyi) only
+        # refers to the person once named in full
+        for key, entries in table.items():
+            if any(e.kind in ("place", "polity", "demonym") for e in entries):
+                table[key] = [Entry("person_context", e.ref) if e.kind == "person_short" else e for e in entries]
         automaton = ahocorasick.Automaton()
         for key, entries in table.items():
             automaton.add_word(key, (key, tuple(entries), ""))
