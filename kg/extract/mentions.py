@@ -543,6 +543,8 @@ class MentionResolver:
         after_comma = False
         comma_at = 0
         honorific_ends: set[int] = set()  # "... السيدة متسيبو راماكواي": a name right after السيد/السيدة
+        if re.search(r"(?<![\u0621-\u064a])(?:السيد|السيده|الدكتور|الدكتوره|الشيخ|الاستاذ)\s*$", text[max(0, pos - 14):pos]):
+            honorific_ends.add(pos)  # the title's chain already took the honorific
         for match in _TOKEN.finditer(text, pos, min(len(text), pos + 120)):
             gap = text[cursor:match.start()].strip(' "“”«»')  # a name may be printed in quotes
             described = tokens and all(t[3] or fold_key(t[2]).startswith(("ال", "ب", "ل")) for t in tokens)
@@ -582,20 +584,25 @@ class MentionResolver:
                 break
         def plain(token: tuple[int, int, str, bool]) -> bool:
             # a leading و is the conjunction, unless the word is a given name (وليد، وائل)
-            return not token[3] and (not token[2].startswith("و") or fold_key(token[2]) in self._waw_names)
+            return not token[3] and (not token[2].startswith("و") or fold_key(token[2]) in self._waw_names
+                                     or fold_key(token[2]) in _NAME_LINKS)  # "ولد" in Mauritanian names
 
         def fits(run: list[tuple[int, int, str, bool]]) -> bool:
             words = [fold_key(t[2]) for t in run]
+            # after السيد/السيدة a Maghrebi given name may carry the article ("السيد العربي ولد خليفة")
+            definite_ok = any(0 <= run[0][0] - e <= 2 for e in honorific_ends) and words[0] not in self._common_words
             # names may hold a common word ("مساعد بن محمد العيبان") but are not made of them
             # ("تعزيز علاقات التعاون", "مطلع الشهر الجاري")
             common = [w in self._common_words for w in words if w not in _NAME_LINKS]
-            if words[-1] in self._common_words or all(common) or _STATE_WORD.match(words[0]):
+            compound_end = len(words) >= 2 and words[-2] in ("عبد", "ابو")  # "... عبد الله", "... أبو بكر"
+            if (words[-1] in self._common_words and not compound_end) or all(common) or _STATE_WORD.match(words[0]):
                 return False
             if any(w.startswith(_PREPOSITION_ARTICLE) for w in words):
                 return False  # "بحر العلوم بالضيف", "الرئيس بالعلاقات": a preposition with an article ends a name
 
             closed = re.match(r"\s*(?:[،,.:\n]|$)", text[run[-1][1]:run[-1][1] + 3]) is not None
-            return (all(plain(t) for t in run) and not words[0].startswith("ال") and words[0] not in _NAME_STARTS_NEVER
+            return (all(plain(t) for t in run) and (definite_ok or not words[0].startswith("ال"))
+                    and words[0] not in _NAME_STARTS_NEVER
                     and words[-1] not in _NAME_LINKS and (len(run) <= 3 or any(w in _NAME_LINKS for w in words[1:-1])
                                                           or (closed and len(run) <= 5)))
 
