@@ -233,6 +233,14 @@ def test_a_maghrebi_name_with_the_article_and_ould_after_an_honorific(extractor)
         (["Jean-Marc Ayrault", "الهادي ولد خليفة"], "2013-12-16", "Algiers", "held")]
 
 
+def test_a_bare_title_is_not_the_holder_named_right_after_it(extractor):
+    text = ("استقبل الرئيس عبد الفتاح السيسي، اليوم، بقصر الاتحادية الرئيس الصومالي حسن شيخ محمود.\n\n"
+            "وصرح المتحدث الرسمي بأن اللقاء شهد مباحثات موسعة؛ حيث رحب الرئيس بأخيه الرئيس الصومالي، "
+            "مؤكدا اعتزاز مصر بعلاقاتها التاريخية مع الصومال.")
+    assert statements_of(extractor, text, "2022-07-18") == [
+        (["Abdel Fattah el-Sisi"], "رحب"), (["Abdel Fattah el-Sisi"], "موكدا")]
+
+
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/eval/real is not beside this clone (CI has it)")
 def test_real_reports_do_not_regress():
     """Floors a little under today's figures on 45 real reports: the measure that matters."""

@@ -140,7 +140,23 @@ class MentionResolver:
         self._pronouns(text, out, day)
         self._local_short_names(text, out)
         out.mentions.sort(key=lambda m: m.start)
+        self._not_the_one_named_next(text, out)
         return out
+
+    def _not_the_one_named_next(self, text: str, out: Resolved) -> None:
+        """"رحب الرئيس بأخيه الرئيس الصومالي": a bare title read as the last holder named is the
+        other party when that holder is named right after it in the same clause."""
+        persons = [m for m in out.mentions if m.kind == "person" and m.actor]
+        for index, m in enumerate(persons):
+            if m.via != "coref" or index + 1 >= len(persons):
+                continue
+            nxt = persons[index + 1]
+            if nxt.actor != m.actor or nxt.via == "coref" or nxt.start - m.end > 40 or \
+                    re.search(r"[.\n؛]", text[m.end:nxt.start]):
+                continue
+            earlier = [p.actor for p in reversed(persons[:index]) if p.actor != m.actor and p.role == m.role]
+            if earlier:
+                m.actors = (earlier[0],)
 
     # -- names ---------------------------------------------------------------------------------
     def _named_in_full(self, hits: list[Hit], day: date | None) -> set[str]:
