@@ -374,7 +374,17 @@ class MentionResolver:
         quals = quals or [self.kb.roles[r].implies for r in roles if self.kb.roles[r].implies][:1]
         if home_title and not quals and home:
             quals = [home]
-        person = self._holder(roles, quals, day)
+        if roles[-1] in _MANY_HOLDERS:
+            # a state has many envoys at once: a name printed after the title is this one's, whoever
+            # else the base knows ("الموفد الشخصي للرئيس الروسي إلى سوريا ألكسندر لافرنتييف")
+            local_name, name_end = self._read_unknown_name(text, end, hits, chain_end)
+            if local_name:
+                out.mentions.append(Mention(start, name_end, "person", (_local_actor(local_name),),
+                                            role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None,
+                                            via="local"))
+                return chain_end - i
+        # "الموفد الروسي" alone is one of several envoys: the base's holder is a guess, not a reading
+        person = None if roles[-1] in _MANY_HOLDERS else self._holder(roles, quals, day)
         generic = all(not self.kb.roles[r].in_kb for r in roles)
         if person is None and generic and quals:
             person = self._coreference(roles, out, day, home, of=quals[0], feminine=feminine)
@@ -617,10 +627,10 @@ class MentionResolver:
                 return False  # "بحر العلوم بالضيف", "الرئيس بالعلاقات": a preposition with an article ends a name
 
             closed = re.match(r"\s*(?:[،,.:\n]|$)", text[run[-1][1]:run[-1][1] + 3]) is not None
+            links = sum(w in _NAME_LINKS for w in words[1:-1])
             return (all(plain(t) for t in run) and (definite_ok or not words[0].startswith("ال"))
-                    and words[0] not in _NAME_STARTS_NEVER
-                    and words[-1] not in _NAME_LINKS and (len(run) <= 3 or any(w in _NAME_LINKS for w in words[1:-1])
-                                                          or (closed and len(run) <= 5)))
+                    and words[0] not in _NAME_STARTS_NEVER and words[-1] not in _NAME_LINKS
+                    and (len(run) <= 3 or (links and (len(run) <= 5 or links >= 2)) or (closed and len(run) <= 5)))
 
         # runs of plain words between known words: the name is the first run right after the
         # title ("صاحبة غفاروفا في باكو"), else the first run after the title's complement
@@ -646,8 +656,9 @@ class MentionResolver:
             if at_start:
                 # the whole run, or its first words when a prepositional phrase follows them
                 # ("ثامر الغضبان لسكاي نيوز عربية")
-                candidates = [run[:size] for size in (5, 4, 3, 2) if len(run) >= size and (
-                    size == len(run) or size >= 4 or fold_key(run[size][2])[:1] in ("ل", "ب"))]
+                candidates = [run[:size] for size in (7, 6, 5, 4, 3, 2) if len(run) >= size and (
+                    size == len(run) or size >= 4 or fold_key(run[size][2])[:1] in ("ل", "ب"))
+                    and (size <= 5 or sum(fold_key(t[2]) in _NAME_LINKS for t in run[:size]) >= 2)]
             else:
                 candidates = [run[-size:] for size in (5, 4, 3, 2) if len(run) >= size]
             if after_comma:
@@ -819,6 +830,7 @@ _BEFORE_A_NAME = {fold_key(w) for w in ("استقباله", "استقبالها"
                                        "مع", "بين", "التقاه", "يستقبل", "يلتقي", "تستقبل", "تلتقي")}
 _STATE_WORD = re.compile(r"^[بل]?(?:ال)?(?:مملكه|جمهوريه|دوله|سلطنه|اماره|اتحاد)$")  # "مملكة ليسوتو" names a state
 _PREPOSITION_ARTICLE = ("بال", "كال", "فال", "لل", "وبال", "ولل")
+_MANY_HOLDERS = {"special_envoy"}
 _ROYAL_ROLES = {"king", "queen", "emir", "sultan", "crown_prince", "saudi_king"}
 _TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السفير", "الشيخ", "الأمير", "الملك", "الدكتور", "السيد", "المستشار", "الأستاذ")}
 
