@@ -169,6 +169,16 @@ class _Pool:
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             context.set_forkserver_preload(["kg.extract", "kg.rdf"])
+            # The server inherits an ignored SIGINT (and keeps ignoring it), so a Ctrl-C
+            # while it imports the preload ends the run with the resume message alone, not
+            # with its KeyboardInterrupt traceback. Ignored here for the fork and exec only.
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                from multiprocessing import forkserver
+
+                forkserver.ensure_running()
+            finally:
+                signal.signal(signal.SIGINT, previous)
         self.pool = context.Pool(workers, initializer=_init_worker)
 
     def submit(self, articles: list[Article]):
