@@ -67,12 +67,13 @@ def test_putin_met_khamenei_in_tehran_on_2017_11_01(seeds_store):
     assert "000_498fb477b4349d6f.txt" in data["counterparts"][0]["articles"]
 
 
-def test_an_undated_meeting_does_not_blank_the_pairs_first_and_last_dates(seeds_store):
-    # Article 001 reports an undated Putin–Khamenei meeting, article 000 one dated 2017-11-01.
+def test_the_first_meeting_may_be_an_undated_one_reported_earlier(seeds_store):
+    # Article 001 (published 2015-11-23) reports an undated Putin–Khamenei meeting, article
+    # 000 one dated 2017-11-01: the first is the undated one, shown by its report date.
     data = kg_json(seeds_store, "relations", "Putin", "--with", "Khamenei")
     pair = data["counterparts"][0]
     assert pair["meetings"] == 2
-    assert (pair["first"], pair["last"]) == ("2017-11-01", "2017-11-01")
+    assert (pair["first"], pair["last"]) == (None, "2017-11-01")
     assert (pair["first_reported"], pair["last_reported"]) == ("2015-11-23", "2017-11-01")
 
 
