@@ -402,9 +402,15 @@ def meetings(
 
     Examples:  kg meetings --actor Putin --since 2020   kg meetings --actor "خامنئي" --json
     """
+    from kg.relations import date_bounds
+
+    try:
+        bounds = date_bounds(since, until)  # --until 2019: to the end of 2019, as everywhere
+    except ValueError as error:
+        raise typer.BadParameter(str(error))
     graph_store = _open(store, read_only=True)
     try:
-        rows = _select_named(graph_store, "meetings", {"actor": _actor_iri(actor, graph_store) if actor else None, "since": since, "until": until})
+        rows = _select_named(graph_store, "meetings", {"actor": _actor_iri(actor, graph_store) if actor else None, **bounds})
     finally:
         graph_store.close()
     for row in rows:  # GROUP_CONCAT has no order: sorted, so the same store prints the same
