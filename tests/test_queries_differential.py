@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from kg import queries, rdf, relations, summary
+from kg import rdf, relations, summary
 from kg.knowledge import default as default_kb
 from kg.model import Actor, Article, Extraction, Meeting, Span, Statement
 from kg.store import EmbeddedStore

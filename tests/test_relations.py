@@ -7,8 +7,6 @@ received Assad on 2022-05-08; Shoigu met Ashtiani and Ahmadian, who meet nobody 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,12 +25,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def seeds_store(tmp_path_factory) -> str:
-    location = tmp_path_factory.mktemp("relations") / "store"
-    subprocess.run([sys.executable, "-m", "kg.cli", "ingest", str(ROOT / "seeds"), "--metadata",
-                    str(ROOT / "seeds" / "metadata.json"), "--store", str(location)], check=True,
-                   capture_output=True)
-    return str(location)
+def seeds_store(seeds_store_shared) -> str:
+    """The session's seeds store (tests/conftest.py), only read here."""
+    return seeds_store_shared
 
 
 def kg(store: str, *args: str):
