@@ -329,7 +329,7 @@ def queries() -> None:
     for q in named_queries.catalogue().values():
         out.print(f"[bold]{q.name}[/bold] — {q.title}: {q.description}")
         for p in q.params:
-            out.print(f"    {p.name} ({p.type}): {p.doc}")
+            out.print(f"    {p.name} ({p.type}{', required' if p.required else ''}): {p.doc}")
 
 
 @app.command()
