@@ -33,6 +33,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -169,7 +170,29 @@ class _Pool:
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             context.set_forkserver_preload(["kg.extract", "kg.rdf"])
-        self.pool = context.Pool(workers, initializer=_init_worker)
+        if threading.current_thread() is not threading.main_thread():  # signals are the main thread's
+            self.pool = context.Pool(workers, initializer=_init_worker)
+            return
+        # A Ctrl-C while the pool starts (workers wait for the forkserver to import the
+        # preload, a second or two) must neither reach the forkserver, which would print
+        # its KeyboardInterrupt traceback, nor orphan half-started workers, which print
+        # theirs when they find the parent gone. So the server starts with SIGINT ignored
+        # (it inherits that and keeps it), and an interrupt during the start is held until
+        # the pool exists, then raised, so that the caller terminates the pool.
+        interrupted: list[int] = []
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            if method == "forkserver":
+                from multiprocessing import forkserver
+
+                forkserver.ensure_running()
+            signal.signal(signal.SIGINT, lambda number, _frame: interrupted.append(number))
+            self.pool = context.Pool(workers, initializer=_init_worker)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            self.terminate()
+            raise KeyboardInterrupt
 
     def submit(self, articles: list[Article]):
         return self.pool.apply_async(_extract_task, (articles,))

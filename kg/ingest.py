@@ -30,9 +30,12 @@ _VERSION_PRED = ox.NamedNode(KGO + "knowledgeVersion")
 
 
 def knowledge_version() -> str:
-    """Changes whenever a knowledge file or the ontology changes."""
+    """Changes whenever a knowledge file, the ontology or relations.rq changes (the met-with
+    summary copies names from the first and rows of the last, so each means a rebuild)."""
+    from kg.queries import QUERIES_DIR
+
     digest = hashlib.sha256()
-    for path in sorted(KNOWLEDGE_DIR.rglob("*.json")) + [rdf.ONTOLOGY_PATH]:
+    for path in sorted(KNOWLEDGE_DIR.rglob("*.json")) + [rdf.ONTOLOGY_PATH, QUERIES_DIR / "relations.rq"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

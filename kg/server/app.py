@@ -311,7 +311,8 @@ async def update_endpoint(request: Request) -> Response:
 
 def _describe(query: named_queries.NamedQuery, request: Request) -> dict:
     return {"name": query.name, "title": query.title, "description": query.description,
-            "params": [{"name": p.name, "type": p.type, "doc": p.doc} for p in query.params],
+            "params": [{"name": p.name, "type": p.type, "doc": p.doc, "required": p.required}
+                       for p in query.params],
             "example": query.example, "url": str(request.url_for("named_query", name=query.name)),
             "text": query.text}
 
