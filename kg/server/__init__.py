@@ -15,7 +15,7 @@ Design, and why:
   SIGKILLs it and starts a fresh one: the client gets 503 and no CPU stays burning. A write
   bumps a generation number; a worker reopens its snapshot before its next query after one.
   Workers also read rows in chunks and stop themselves at the deadline.
-- **Limits.** A row cap (`max_results`) signalled by `X-KG-Truncated: true` and, in JSON,
+- **Limits** (all in `kg.server.limits`). A row cap (`max_results`) signalled by `X-KG-Truncated: true` and, in JSON,
   `"truncated": true`; bodies over `max_body` get 413; more than `workers + queue` queries
   at once get 429 with Retry-After; SERVICE and LOAD are refused (400) by a tokenizer that
   comments and literals cannot fool, so the server never fetches from the network.
@@ -27,9 +27,17 @@ import logging
 import os
 from pathlib import Path
 
-from kg.server.app import create_app
-
 __all__ = ["create_app", "run"]
+
+
+def __getattr__(name: str):
+    """`create_app` is imported on first use, so a query worker (`python -m
+    kg.server.worker`) does not load the web application to answer queries."""
+    if name == "create_app":
+        from kg.server.app import create_app
+
+        return create_app
+    raise AttributeError(name)
 
 
 def default_workers() -> int:
@@ -38,7 +46,8 @@ def default_workers() -> int:
 
 def run(store: str | None, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False,
         token_file: Path | None = None, timeout: float = 30.0, max_results: int = 10000, cors: str | None = None,
-        max_body: int = 10_000_000, workers: int = default_workers(), queue_size: int = 16) -> None:
+        max_body: int = 10_000_000, workers: int = default_workers(), queue_size: int = 16,
+        worker_memory: int | None = None) -> None:
     """Serves until SIGINT/SIGTERM (uvicorn finishes the requests in progress, then stops)."""
     import uvicorn
 
@@ -52,13 +61,18 @@ def run(store: str | None, host: str = "127.0.0.1", port: int = 7878, allow_upda
 
         app = create_proxy_app(location, timeout=timeout, max_body=max_body, cors=cors)
     else:
+        from kg.server.app import create_app
+
         app = create_app(location, allow_update=allow_update, token_file=token_file, timeout=timeout,
                          max_results=max_results, cors=cors, max_body=max_body, workers=workers,
-                         queue_size=queue_size)
+                         queue_size=queue_size, **({"worker_memory": worker_memory} if worker_memory else {}))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     shown = f"[{host}]" if ":" in host else host
     mode = "read-write (token required)" if allow_update else (
         "read-only proxy" if location.startswith(("http://", "https://")) else "read-only")
     print(f"kg serve: {location} ({mode}) at http://{shown}:{port}/  SPARQL endpoint http://{shown}:{port}/sparql",
           flush=True)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", timeout_graceful_shutdown=10)
+    from kg.server.limits import uvicorn_options
+
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", timeout_graceful_shutdown=10,
+                **uvicorn_options())
