@@ -65,7 +65,7 @@ def run(store: str | None, host: str = "127.0.0.1", port: int = 7878, allow_upda
 
         app = create_app(location, allow_update=allow_update, token_file=token_file, timeout=timeout,
                          max_results=max_results, cors=cors, max_body=max_body, workers=workers,
-                         queue_size=queue_size, **({"worker_memory": worker_memory} if worker_memory else {}))
+                         queue_size=queue_size, **({"worker_memory": worker_memory} if worker_memory is not None else {}))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     shown = f"[{host}]" if ":" in host else host
     mode = "read-write (token required)" if allow_update else (

@@ -37,6 +37,7 @@ from kg.formats import DeadlineExceeded, NotAcceptable, render
 from kg.rdf import PREFIXES
 from kg.server.guard import BIG_STACK
 
+RLIMIT_HEADROOM = 512 << 20  # a fresh worker maps ~100 MB of data besides its stack
 _READ_ONLY_REFUSAL = "read-write"  # pyoxigraph: "Transaction are only possible on read-write instances"
 
 
@@ -181,9 +182,11 @@ def serve(connection: Connection, path: str) -> None:
 
 def main(argv: list[str]) -> None:
     if len(argv) > 3 and int(argv[3]) > 0:
-        # A hard ceiling on the heap: an allocation beyond it fails and the process aborts,
-        # which the server reports as the memory limit (it also watches the resident size).
-        limit = int(argv[3])
+        # A hard ceiling on data mappings, a backstop for growth faster than the server's
+        # look at the resident size (which enforces the limit itself): an allocation beyond
+        # it fails and the process aborts. The big stack and the engine's start-up
+        # reservations count here although they are barely touched, hence the headroom.
+        limit = int(argv[3]) + BIG_STACK + RLIMIT_HEADROOM
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     threading.stack_size(BIG_STACK)
     thread = threading.Thread(target=serve, args=(Connection(int(argv[1])), argv[2]), name="kg-query")
