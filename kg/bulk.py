@@ -110,13 +110,18 @@ _extractor = None
 
 
 def _alive(pid: int) -> bool:
+    """Whether the process runs: a killed one stays a zombie until reaped, which counts as gone."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True  # no /proc: trust kill()
 
 
 class _QuietWhenOrphaned:

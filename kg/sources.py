@@ -177,7 +177,7 @@ class _Reader:
         try:
             mode = path.stat().st_mode
         except OSError as error:
-            yield SourceProblem(where, _stat_problem(error))
+            yield SourceProblem(where, _stat_problem(error, path))
             return
         if stat.S_ISDIR(mode):
             yield from self._read_directory(path)
@@ -203,7 +203,7 @@ class _Reader:
             try:
                 mode = os.stat(entry.path).st_mode  # follows symlinks, as reading would
             except OSError as error:
-                problems.append(SourceProblem(entry.path, _stat_problem(error)))
+                problems.append(SourceProblem(entry.path, _stat_problem(error, entry.path)))
                 continue
             if stat.S_ISREG(mode):
                 names.append(entry.name)
@@ -366,11 +366,11 @@ def _document(raw: bytes, *, where: str, article_id: str, kind: Literal["text", 
     yield _Found(where, article_id, text, title=title, published=published)
 
 
-def _stat_problem(error: OSError) -> str:
+def _stat_problem(error: OSError, path: str | Path) -> str:
     if error.errno == errno.ELOOP:
         return "a symbolic link loop (too many levels of symbolic links): skipped"
     if error.errno == errno.ENOENT:
-        return "no such file or directory (or a symbolic link to nothing)"
+        return "a symbolic link to nothing: skipped" if os.path.islink(path) else "no such file or directory"
     return f"cannot read: {error.strerror or error}"
 
 
