@@ -79,6 +79,7 @@ class Service:
         self.write_lock = threading.Lock()
         self.in_flight = 0
         self._counts: tuple[int, dict] | None = None
+        self._counting = threading.Lock()
         self.summary_due = threading.Event()
         self.summarising = False
         self._stopping = threading.Event()
@@ -138,7 +139,12 @@ class Service:
                 self.summarising = False
 
     def counts(self) -> dict:
-        """Sizes for /health and /void, computed once per generation of the store."""
+        """Sizes for /health and /void, computed once per generation of the store (one
+        request computes them; those arriving meanwhile wait for its answer)."""
+        with self._counting:
+            return self._count()
+
+    def _count(self) -> dict:
         if self._counts and self._counts[0] == self.generation:
             return self._counts[1]
         generation = self.generation
@@ -405,8 +411,15 @@ async def graph_store(request: Request) -> Response:
             fmt = negotiate("graph", _format_choice(request, request.query_params))
         except NotAcceptable as error:
             raise _error(406, str(error)) from None
-        body = await run_in_threadpool(service.store.dump, format=fmt.rdf, from_graph=target,
-                                       prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None)
+        client = client_of(request)
+        refusal = service.slots.take("dump", client)
+        if refusal:
+            raise _error(429, refusal, {"Retry-After": "5"})
+        try:
+            body = await run_in_threadpool(service.store.dump, format=fmt.rdf, from_graph=target,
+                                           prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None)
+        finally:
+            service.slots.give("dump", client)
         return Response(body if request.method == "GET" else b"", media_type=fmt.media_type,
                         headers={"Vary": "Accept"})
     _authorize(service, request, refusal_status=405)
