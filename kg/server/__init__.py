@@ -8,18 +8,23 @@ Design, and why:
   `--token-file` (compared with `hmac.compare_digest`). While it runs, ingest goes through
   the server (or is sequenced before it).
 - **Real cancellation.** pyoxigraph has no query timeout and a query can spend seconds in
-  one call (an aggregate), so a thread cannot be stopped. Read queries therefore run in
-  `workers` worker processes, each holding `Store.read_only(path)`, a snapshot that opens
-  beside the writer's lock (checked: another process sees every committed write at open
-  time, ~15 ms to open). The server waits for a worker's answer until the deadline, then
-  SIGKILLs it and starts a fresh one: the client gets 503 and no CPU stays burning. A write
-  bumps a generation number; a worker reopens its snapshot before its next query after one.
-  Workers also read rows in chunks and stop themselves at the deadline.
-- **Limits** (all in `kg.server.limits`). A row cap (`max_results`) signalled by `X-KG-Truncated: true` and, in JSON,
-  `"truncated": true`; bodies over `max_body` get 413; more than `workers + queue` queries
-  at once get 429 with Retry-After; SERVICE and LOAD are refused (400) by a tokenizer that
-  comments and literals cannot fool, so the server never fetches from the network.
-- Updates are not cancellable (they run on the writable handle); they need the token.
+  one call (an aggregate), so a thread cannot be stopped. Read queries, the JSON API and
+  the parse check of updates therefore run in `workers` worker processes, each holding
+  `Store.read_only(path)`, a snapshot that opens beside the writer's lock (another process
+  sees every committed write at open time, ~15 ms to open). The server waits for a
+  worker's answer until the deadline, watching its resident size, then SIGKILLs it and
+  starts a fresh one: the client gets 503 and no CPU or memory stays taken. The store is
+  compacted before the workers start; a write bumps a generation number and a worker
+  reopens its snapshot before its next request after one, or when a compaction removed
+  a file its snapshot names.
+- **Limits** (all in `kg.server.limits`): deadlines for headers and bodies, header size,
+  connections in all and per client, requests at once per family and per client (429 +
+  Retry-After), memory per worker, nesting depth of SPARQL text (`kg.server.guard`), a
+  row cap (`max_results`, signalled by `X-KG-Truncated: true`), bodies over `max_body`
+  (413); SERVICE and LOAD are refused (400) by a tokenizer that comments and literals
+  cannot fool, so the server never fetches from the network. SECURITY.md lists them.
+- Updates are not cancellable once they run (on the writable handle, on a thread with a
+  large stack); they need the token, and a failed one changes nothing.
 """
 from __future__ import annotations
 
