@@ -508,6 +508,7 @@ def serve(
     cors: Optional[str] = typer.Option(None, "--cors", help="Allow this browser origin (e.g. https://example.org); off by default."),
     max_body: int = typer.Option(10_000_000, "--max-body", help="Largest request body in bytes (413 beyond)."),
     workers: int = typer.Option(0, "--workers", help="Query worker processes (0: one per core, 2 to 8)."),
+    worker_memory: int = typer.Option(2048, "--worker-memory", help="Megabytes a query worker may use (0: no limit); a query that needs more is stopped (503)."),
 ) -> None:
     """Serve SPARQL over HTTP (SPARQL 1.1 Protocol), named queries, a JSON API and a web page.
 
@@ -523,7 +524,7 @@ def serve(
     _check_port(host, port)
     try:
         run(store=store, host=host, port=port, allow_update=allow_update, token_file=token_file, timeout=timeout,
-            max_results=max_results, cors=cors, max_body=max_body, **options)
+            max_results=max_results, cors=cors, max_body=max_body, worker_memory=worker_memory << 20, **options)
     except (ValueError, OSError) as error:
         err.print(f"[red]error:[/red] {error}")
         if "lock" in str(error).lower():
