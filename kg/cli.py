@@ -18,7 +18,22 @@ from rich.table import Table
 from kg import queries as named_queries
 from kg.sources import SourceProblem
 
-app = typer.Typer(
+class _Commands(typer.Typer):
+    """Reports a store that fails in the middle of a command (a remote server that stops
+    answering or refuses a query) in one line and exit code 2, as one that cannot be
+    opened is, rather than with a traceback."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except ConnectionError as error:  # kg.remote.RemoteStoreError
+            from rich.markup import escape
+
+            err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+            sys.exit(2)
+
+
+app = _Commands(
     help="A knowledge graph of diplomatic meetings and stated positions, extracted from Arabic news.\n\n"
     "Quick start:  kg ingest seeds/  then  kg meetings --actor Putin  or  kg serve",
     no_args_is_help=True,
@@ -452,7 +467,7 @@ def serve(
             max_results=max_results, cors=cors, max_body=max_body, **options)
     except (ValueError, OSError) as error:
         err.print(f"[red]error:[/red] {error}")
-        if store and store.startswith(("http://", "https://")):
+        if allow_update and store and store.startswith(("http://", "https://")):
             err.print("Over a remote store `kg serve` is a read-only proxy: send writes to the remote "
                       "server's own endpoint, or run `kg serve --allow-update` where the store directory is.")
         raise typer.Exit(2)
