@@ -297,25 +297,20 @@ class RemoteStore:
         return list(self.query(with_values(store_query("graph-triples"), "graph", [graph])))
 
     def _dump_dataset_by_query(self, fmt: ox.RdfFormat) -> Iterator[bytes]:
-        """One SELECT over the project's graphs, read as it arrives; the stand-in graph goes
-        back to being the default graph."""
-        response = self._query(store_query("project-quads"), _RESULTS_JSON, stream=True)
-        response.raw.decode_content = True
+        """Graph by graph, each a CONSTRUCT answered in N-Triples (Virtuoso writes N-Triples
+        exactly and fast; its SPARQL JSON is eight times slower and its XML trims spaces);
+        the stand-in graph goes back to being the default graph."""
         standin = self.dialect.default_graph
-        try:
-            rows = ox.parse_query_results(response.raw, format=ox.QueryResultsFormat.JSON)
-            batch: list[ox.Quad] = []
-            for row in rows:
-                g = row["g"]
-                batch.append(ox.Quad(_canonical(row["s"]), row["p"], _canonical(row["o"]),
-                                     ox.DefaultGraph() if g == standin else g))
-                if len(batch) >= DUMP_BATCH_QUADS:
-                    yield _serialize(batch, fmt)
-                    batch = []
-            if batch:
+        graphs = ([standin] if standin else []) + self.named_graphs()
+        batch: list[ox.Quad] = []
+        for graph in graphs:
+            name = ox.DefaultGraph() if graph == standin else graph
+            batch.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in self._graph_triples(graph))
+            if len(batch) >= DUMP_BATCH_QUADS:
                 yield _serialize(batch, fmt)
-        except (SyntaxError, ValueError) as error:
-            raise RemoteStoreError(f"{self.endpoints['query']}: the dump's results cannot be read: {error}") from None
+                batch = []
+        if batch:
+            yield _serialize(batch, fmt)
 
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         body = b"".join(self.dump(ox.RdfFormat.N_TRIPLES, graph))

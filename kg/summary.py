@@ -120,6 +120,10 @@ def _rows_of(store: GraphStore, actor: ox.NamedNode) -> list[ox.Quad]:
     quads: list[ox.Quad] = []
     for row in store.select(relations.bind({"actor": actor.value})):
         if "counterpart" in row:
+            # GROUP_CONCAT has no order: sorted, a row is the same whichever engine made it.
+            for key, separator in (("places", " "), ("articles", " | ")):
+                if isinstance(row.get(key), ox.Literal):
+                    row[key] = ox.Literal(separator.join(sorted(row[key].value.split(separator))))
             quads.extend(rdf.summary_quads(actor, row))
     return quads
 
