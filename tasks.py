@@ -59,6 +59,25 @@ def ensure_chromium() -> None:
         _say("chromium not found and cannot be installed here (needs root and apt-get): the browser test will be skipped")
 
 
+def ensure_virtuoso() -> None:
+    """The remote-store tests also run against OpenLink Virtuoso 7 (Debian's package); each
+    test run starts its own private server, so the packaged service is never used. The dba
+    password is preseeded because the package asks for one."""
+    if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
+        return
+    if shutil.which("apt-get") and shutil.which("debconf-set-selections") and os.geteuid() == 0:
+        _say("installing Debian's virtuoso-opensource for the Virtuoso remote-store tests")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        answers = "".join(f"virtuoso-opensource-7 virtuoso-opensource-7/{key} password dba\n"
+                          for key in ("dba-password", "dba-password-again"))
+        subprocess.run(["debconf-set-selections"], input=answers.encode(), check=True)
+        _run("apt-get", "update", "-qq", env=env)
+        _run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "virtuoso-opensource", env=env)
+    else:
+        _say("virtuoso-t not found and cannot be installed here (needs root and apt-get): "
+             "the Virtuoso remote-store tests will be skipped")
+
+
 def run() -> None:
     ensure_venv()
     kg = str(BIN / "kg")
@@ -78,6 +97,7 @@ def run() -> None:
 def test(extra: list[str]) -> None:
     ensure_venv()
     ensure_chromium()
+    ensure_virtuoso()
     result = subprocess.run([str(BIN / "python"), "-m", "pytest", *extra], cwd=ROOT)
     sys.exit(result.returncode)
 

@@ -48,7 +48,22 @@ def _no_flag_type() -> None:
 
 _no_flag_type()
 
-app = typer.Typer(
+class _Commands(typer.Typer):
+    """Reports a store that fails in the middle of a command (a remote server that stops
+    answering or refuses a query) in one line and exit code 2, as one that cannot be
+    opened is, rather than with a traceback."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except ConnectionError as error:  # kg.remote.RemoteStoreError
+            from rich.markup import escape
+
+            err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+            sys.exit(2)
+
+
+app = _Commands(
     help="A knowledge graph of diplomatic meetings and stated positions, extracted from Arabic news.\n\n"
     "Quick start:  kg ingest seeds/  then  kg meetings --actor Putin  or  kg serve",
     no_args_is_help=True,
@@ -531,7 +546,7 @@ def serve(
             err.print(f"The store {store or ''} is in use by another process (another `kg serve`, or a `kg ingest` "
                       "still running). Stop that process first, or query the server that holds it "
                       "(e.g. `kg meetings --store http://127.0.0.1:7878`), or serve another --store.")
-        if store and store.startswith(("http://", "https://")):
+        if allow_update and store and store.startswith(("http://", "https://")):
             err.print("Over a remote store `kg serve` is a read-only proxy: send writes to the remote "
                       "server's own endpoint, or run `kg serve --allow-update` where the store directory is.")
         raise typer.Exit(2)

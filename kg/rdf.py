@@ -300,6 +300,9 @@ def meeting_iri(meeting: Meeting, article_id: str) -> NamedNode:
 
 
 SUMMARY_GRAPH = NamedNode(f"{ID_NS}summary/met-with")  # the graph of the met-with summary (kg.summary)
+# Where a remote server with no stored default graph (Virtuoso) keeps what the embedded store
+# keeps in the default graph: ontology and knowledge base (kg.remote maps it back on export).
+DEFAULT_GRAPH_STANDIN = NamedNode(f"{ID_NS}graph/default")
 
 
 def summary_row_iri(actor: NamedNode, counterpart: NamedNode) -> NamedNode:

@@ -145,7 +145,8 @@ def test_format_parameter_overrides_accept(url):
     response = get(url, "/sparql", params={"query": COUNT_G2, "format": "csv"},
                    headers={"Accept": "application/sparql-results+xml"})
     assert response.headers["Content-Type"].startswith("text/csv") and response.text.splitlines()[1] == "3"
-    assert get(url, "/sparql", params={"query": COUNT_G2, "format": "yaml"}).status_code == 400
+    unknown = get(url, "/sparql", params={"query": COUNT_G2, "format": "yaml"}, headers={"Accept": "text/csv"})
+    assert unknown.headers["Content-Type"].startswith("text/csv")  # an unknown format: content negotiation
 
 
 @pytest.mark.parametrize(("accept", "parse_as"), [
@@ -163,7 +164,7 @@ def test_construct_graph_formats(url, accept, parse_as):
 def test_not_acceptable_is_406(url):
     response = get(url, "/sparql", params={"query": COUNT_G2}, headers={"Accept": "image/png"})
     assert response.status_code == 406 and "available" in response.text
-    construct = get(url, "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "csv"})
+    construct = get(url, "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
     assert construct.status_code == 406
 
 
@@ -387,7 +388,8 @@ def test_update_needs_the_right_token(writable):
     missing = post(writable, "/update", data=update)
     assert missing.status_code == 401 and missing.headers["WWW-Authenticate"].startswith("Bearer")
     assert post(writable, "/update", data=update, headers={"Authorization": "Bearer wrong"}).status_code == 403
-    assert post(writable, "/update", data=update, headers={"Authorization": f"Basic {TOKEN}"}).status_code == 403
+    basic = post(writable, "/update", data=update, headers={"Authorization": f"Basic {TOKEN}"})
+    assert basic.status_code == 401 and basic.headers["WWW-Authenticate"] == 'Bearer realm="kg"'
     assert post(writable, "/update", data=update, headers=AUTH).status_code == 204
     assert count(get(writable, "/sparql", params={"query": COUNT_G2})) == 4  # the workers see the write
 
