@@ -15,7 +15,7 @@ Two reports can be one encounter when
   undated planned report: the days after its publication, `PLANNED_AHEAD_DAYS` ahead)
   and the windows meet. So the same leaders on another day stay apart, as does the
   airport welcome the day before the talks;
-- their places do not conflict (a missing place conflicts with none).
+- their places do not conflict (a missing place conflicts with none; see `places_conflict`).
 
 Status does not separate reports: a planned report ("سيلتقي ...") whose window holds the
 held encounter joins it, keeping its own status in its own report.
@@ -58,6 +58,7 @@ class Report:
     status: MeetingStatus
     date: str | None = None  # "YYYY-MM-DD" or "YYYY-MM" as the text gives it
     place: str | None = None  # knowledge-base place key
+    place_country: str | None = None  # the place's country, as the knowledge base gives it
     published: date | None = None  # the article's publication date
 
     @property
@@ -115,6 +116,11 @@ class Event:
     def places(self) -> tuple[str, ...]:
         return tuple(sorted({r.place for r in self.reports if r.place}))
 
+    @property
+    def attendees(self) -> tuple[str, ...]:
+        """Everyone any report names (one report may add attendees), sorted."""
+        return tuple(sorted(frozenset().union(*(r.participants for r in self.reports))))
+
 
 def _day(value: str) -> date | None:
     try:
@@ -123,9 +129,13 @@ def _day(value: str) -> date | None:
         return None
 
 
+def normal_key(key: str) -> str:
+    """Spelling variants of a local name ("local:<name>") are one person, as kg.rdf gives them one IRI."""
+    return "local:" + fold_key(key[len("local:"):]) if key.startswith("local:") else key
+
+
 def actor_key(actor: Actor) -> str:
-    """Spelling variants of a local name are one person (as kg.rdf gives them one IRI)."""
-    return "local:" + fold_key(actor.key[len("local:"):]) if actor.is_local else actor.key
+    return normal_key(actor.key)
 
 
 def reports_of(extraction: Extraction) -> list[Report]:
@@ -133,7 +143,7 @@ def reports_of(extraction: Extraction) -> list[Report]:
     article = extraction.article
     return [Report(article=article.id, ref=str(i), participants=frozenset(actor_key(a) for a in m.participants),
                    status=m.status, date=m.date, place=m.place.key if m.place else None,
-                   published=article.published)
+                   place_country=m.place.country if m.place else None, published=article.published)
             for i, m in enumerate(extraction.meetings)]
 
 
@@ -146,8 +156,18 @@ def linked(a: Report, b: Report) -> bool:
     return wa is not None and wb is not None and wa[0] <= wb[1] and wb[0] <= wa[1]
 
 
+def places_conflict(a: Report, b: Report) -> bool:
+    """Two named places conflict when they cannot be one locality as far as the knowledge
+    base tells: other countries (or, a country unknown, other places). Two places of one
+    country do not (a palace and its city; the capital an article assumed and the city
+    another names): the event then shows both, each with its articles."""
+    if not (a.place and b.place) or a.place == b.place:
+        return False
+    return a.place_country is None or b.place_country is None or a.place_country != b.place_country
+
+
 def compatible(a: Report, b: Report) -> bool:
-    return linked(a, b) and not (a.place and b.place and a.place != b.place)
+    return linked(a, b) and not places_conflict(a, b)
 
 
 def components(reports: Iterable[Report]) -> list[list[Report]]:

@@ -11,10 +11,14 @@ from datetime import date
 from kg.events import HELD_LAG_DAYS, PLANNED_AHEAD_DAYS, Report, resolve
 
 
+COUNTRY = {"kuwait-city": "KWT", "washington": "USA", "tehran": "IRN", "paris": "FRA", "berlin": "DEU",
+           "riyadh": "SAU", "jeddah": "SAU"}
+
+
 def r(article: str, people: str, status: str = "held", day: str | None = None, place: str | None = None,
       published: str | None = "2025-04-15", ref: str = "0") -> Report:
     return Report(article=article, ref=ref, participants=frozenset(people.split()), status=status, date=day,
-                  place=place, published=date.fromisoformat(published) if published else None)
+                  place=place, place_country=COUNTRY.get(place), published=date.fromisoformat(published) if published else None)
 
 
 def grouping(reports: list[Report]) -> list[list[str]]:
@@ -120,9 +124,16 @@ def test_undated_reports_far_from_each_other_and_unpublished_ones_stay_apart():
     assert grouping(reports) == [["a/0"], ["b/0"], ["c/0"], ["d/0"]]
 
 
+def test_two_cities_of_one_country_are_one_event_showing_both_places():
+    reports = [r("a", "x y", day="2022-07-15", place="jeddah"), r("b", "x y", day="2022-07-15", place="riyadh"),
+               r("c", "x y", day="2022-07-15")]
+    events = resolve(reports)
+    assert [(len(e.reports), e.places) for e in events] == [(3, ("jeddah", "riyadh"))]
+
+
 def test_complete_link_a_report_compatible_with_only_part_of_an_event_does_not_join_it():
-    reports = [r("big", "a b c", day="2025-01-01"), r("ab", "a b", day="2025-01-01", place="p"),
-               r("bc", "b c", day="2025-01-01", place="q")]
+    reports = [r("big", "a b c", day="2025-01-01"), r("ab", "a b", day="2025-01-01", place="paris"),
+               r("bc", "b c", day="2025-01-01", place="berlin")]
     # "bc" fits "big" but conflicts with "ab" (another place), which joined first (more people, then id)
     assert grouping(reports) == [["ab/0", "big/0"], ["bc/0"]]
 
