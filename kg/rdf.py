@@ -309,8 +309,13 @@ def meeting_iri(meeting: Meeting, article_id: str) -> NamedNode:
     return NamedNode(f"{ID_NS}meeting/{digest}")
 
 
-EVENT_GRAPH_PREFIX = f"{ID_NS}graph/event/"
+EVENT_GRAPH_PREFIX = f"{ID_NS}event-graph/"
 EVENTS_STATE_GRAPH = NamedNode(f"{ID_NS}events/state")  # holds the mark that the events are complete
+
+
+def is_derived_graph(graph: str) -> bool:
+    """Graphs ingest derives from the article graphs (events, the met-with summary), not articles."""
+    return graph.startswith(EVENT_GRAPH_PREFIX) or graph in (EVENTS_STATE_GRAPH.value, f"{ID_NS}summary/met-with")
 
 
 def event_iri(event_id: str) -> NamedNode:
