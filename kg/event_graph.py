@@ -23,7 +23,8 @@ from datetime import date
 import pyoxigraph as ox
 
 from kg import queries, rdf
-from kg.events import Event, Report, components, linked, normal_key, resolve, resolve_component
+from kg.events import Event, Report, components, linked, reports_of, resolve, resolve_component
+from kg.model import Extraction
 from kg.store import GraphStore
 
 VALUES_CHUNK = 200  # terms per VALUES block
@@ -56,36 +57,66 @@ def mark_stale(store: GraphStore) -> None:
     store.update(_text("mark-stale"))
 
 
-def _report(row: dict) -> Report | None:
-    if "meeting" not in row or "doc" not in row or "keys" not in row:
-        return None
-    published = row.get("published")
-    try:
-        day = date.fromisoformat(published.value) if published is not None else None
-    except ValueError:
-        day = None
-    status = "planned" if row["status"] == rdf.KGO.Planned else "held"
-    return Report(article=row["doc"].value, ref=row["meeting"].value,
-                  participants=frozenset(normal_key(k) for k in row["keys"].value.split("\t") if k),
-                  status=status, date=row["date"].value if "date" in row else None,
-                  place=row["placeKey"].value if "placeKey" in row else None,
-                  place_country=row["placeCountry"].value if "placeCountry" in row else None, published=day)
-
-
-def _select_reports(store: GraphStore, variable: str | None = None, terms: list[ox.NamedNode] = ()) -> list[Report]:
+def _select_reports(store: GraphStore, variable: str | None = None, terms: list[ox.NamedNode] = (),
+                    countries: dict[str, str] | None = None) -> list[Report]:
+    """Reports as the store holds them, identified by IRI: participants, place, country."""
     text = _text("reports")
+    rows: list[dict] = []
     if variable is None:
-        return [r for row in store.select(text) if (r := _report(row)) is not None]
-    found: list[Report] = []
-    for start in range(0, len(terms), VALUES_CHUNK):
-        bound = queries.with_values(text, variable, terms[start:start + VALUES_CHUNK])
-        found.extend(r for row in store.select(bound) if (r := _report(row)) is not None)
-    return list(dict.fromkeys(found))
+        rows = store.select(text)
+    else:
+        for start in range(0, len(terms), VALUES_CHUNK):
+            rows.extend(store.select(queries.with_values(text, variable, terms[start:start + VALUES_CHUNK])))
+    if countries is None:
+        countries = place_countries(store)
+    found: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        if "meeting" not in row or "doc" not in row or "participant" not in row:
+            continue
+        key = (row["doc"].value, row["meeting"].value)
+        entry = found.get(key)
+        if entry is None:
+            entry = found[key] = {"row": row, "people": set()}
+        entry["people"].add(row["participant"].value)
+    reports = []
+    for (doc, meeting), entry in found.items():
+        row = entry["row"]
+        published = row.get("published")
+        try:
+            day = date.fromisoformat(published.value) if published is not None else None
+        except ValueError:
+            day = None
+        place = row["place"].value if "place" in row else None
+        reports.append(Report(article=doc, ref=meeting, participants=frozenset(entry["people"]),
+                              status="planned" if row["status"] == rdf.KGO.Planned else "held",
+                              date=row["date"].value if "date" in row else None, place=place,
+                              place_country=countries.get(place) if place else None, published=day))
+    return reports
+
+
+def place_countries(store: GraphStore) -> dict[str, str]:
+    """Place IRI -> country IRI, from the knowledge base."""
+    return {row["place"].value: row["country"].value for row in store.select(_text("place-countries"))
+            if "place" in row and "country" in row}
+
+
+def reports_as_stored(extraction: Extraction) -> list[Report]:
+    """An extraction's reports identified as the store identifies them (by IRI), so that
+    `kg extract --json` gives an event the id it has in the store."""
+    return reports_of(extraction, actor=lambda a: rdf.actor_iri(a.key).value,
+                      place=lambda p: rdf.place_iri(p.key).value, country=lambda c: rdf.actor_iri(c).value)
+
+
+def resolve_extractions(extractions: Iterable[Extraction]) -> dict[tuple[str, int], Event]:
+    """(article id, meeting position) -> its event, over a set of articles."""
+    reports = [r for ex in extractions for r in reports_as_stored(ex)]
+    return {(r.article, int(r.ref)): e for e in resolve(reports) for r in e.reports}
 
 
 def reports_in(store: GraphStore, graphs: Iterable[ox.NamedNode]) -> list[Report]:
     """The reports some article graphs hold now: call before replacing or removing them."""
-    return _select_reports(store, "g", list(graphs))
+    graphs = list(graphs)
+    return _select_reports(store, "g", graphs) if graphs else []
 
 
 def _event_graphs(store: GraphStore, refs: Iterable[str] | None = None) -> set[str]:
@@ -105,6 +136,7 @@ class _Neighbourhood:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
+        self.countries = place_countries(store)
         self.fetched: set[str] = set()
         self.by_actor: dict[str, set[Report]] = {}
 
@@ -113,7 +145,7 @@ class _Neighbourhood:
         if not new:
             return
         self.fetched |= set(new)
-        for report in _select_reports(self.store, "actor", [rdf.actor_iri(k) for k in new]):
+        for report in _select_reports(self.store, "actor", [ox.NamedNode(k) for k in new], self.countries):
             for key in report.participants:
                 self.by_actor.setdefault(key, set()).add(report)
 
@@ -146,7 +178,7 @@ def _write(store: GraphStore, drop: Iterable[str], events: list[Event], *, bulk:
 
 
 def _actors(reports: Iterable[Report]) -> frozenset[str]:
-    return frozenset(rdf.actor_iri(k).value for r in reports for k in r.participants)
+    return frozenset(k for r in reports for k in r.participants)
 
 
 def rebuild(store: GraphStore) -> Refresh:

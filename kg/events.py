@@ -36,13 +36,13 @@ others or gives the first exact date; then the event gets the new id (documented
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 
 from kg.extract.normalize import fold_key
-from kg.model import Actor, Extraction, MeetingStatus
+from kg.model import Actor, Extraction, MeetingStatus, Place
 
 HELD_LAG_DAYS = 3  # an undated held report tells of an encounter at most this many days before publication
 PLANNED_AHEAD_DAYS = 14  # an undated planned report announces one within this many days after publication
@@ -138,12 +138,17 @@ def actor_key(actor: Actor) -> str:
     return normal_key(actor.key)
 
 
-def reports_of(extraction: Extraction) -> list[Report]:
-    """The reports of one article; `ref` is the meeting's position in the extraction."""
+def reports_of(extraction: Extraction, *, actor: Callable[[Actor], str] = actor_key,
+               place: Callable[[Place], str] = lambda p: p.key,
+               country: Callable[[str], str] = lambda code: code) -> list[Report]:
+    """The reports of one article; `ref` is the meeting's position in the extraction.
+    Actors, places and countries are identified by key, or as the callables say (kg.event_graph
+    identifies them by IRI, as it reads them from the store)."""
     article = extraction.article
-    return [Report(article=article.id, ref=str(i), participants=frozenset(actor_key(a) for a in m.participants),
-                   status=m.status, date=m.date, place=m.place.key if m.place else None,
-                   place_country=m.place.country if m.place else None, published=article.published)
+    return [Report(article=article.id, ref=str(i), participants=frozenset(actor(a) for a in m.participants),
+                   status=m.status, date=m.date, place=place(m.place) if m.place else None,
+                   place_country=country(m.place.country) if m.place and m.place.country else None,
+                   published=article.published)
             for i, m in enumerate(extraction.meetings)]
 
 
@@ -288,9 +293,3 @@ def resolve(reports: Iterable[Report]) -> list[Event]:
     events = [e for component in components(reports) for e in resolve_component(component)]
     events.sort(key=lambda e: e.reports[0].rank)
     return events
-
-
-def resolve_extractions(extractions: Iterable[Extraction]) -> dict[tuple[str, int], Event]:
-    """(article id, meeting position) -> its event, over a set of articles."""
-    reports = [r for ex in extractions for r in reports_of(ex)]
-    return {(r.article, int(r.ref)): e for e in resolve(reports) for r in e.reports}

@@ -64,15 +64,17 @@ def stored_hash(store: GraphStore, article_id: str) -> str | None:
 def ingest(store: GraphStore, paths: Iterable[str], *, metadata: Path | None = None, published: date | None = None,
            source: str | None = None, extractor: Extractor | None = None, force: bool = False,
            workers: int | None = None, on_outcome: Callable[[Outcome], None] | None = None,
-           on_summary: Callable[[int, int], None] | None = None) -> IngestReport:
+           on_summary: Callable[[int, int], None] | None = None, events: bool = True) -> IngestReport:
     """Store every article `paths` hold, skipping those stored with the same text (unless
     `force`); `workers` processes extract in parallel (default: the usable cores). Then
     bring the events (kg.event_graph) and the met-with summary up to date (`on_summary(done, total)` reports on that):
-    the touched actors' rows, or everything if the summary was not complete before."""
+    the touched actors' rows, or everything if the summary was not complete before.
+    `events=False` leaves the event graphs stale (for measuring their cost; the next
+    ingest with events rebuilds them)."""
     ours = not getattr(store, "keeps_summary", False)  # a `kg serve` rebuilds after our writes itself
     was_complete = ours and summary.is_complete(store)
     # Events: the graphs written, and the reports replaced graphs held (kg.event_graph).
-    events_complete = event_graph.is_complete(store)
+    events_complete = events and event_graph.is_complete(store)
     written: list[ox.NamedNode] = []
     former: list = []
 
@@ -94,7 +96,7 @@ def ingest(store: GraphStore, paths: Iterable[str], *, metadata: Path | None = N
     report = run(store, paths, metadata=metadata, published=published, source=source, force=force,
                  workers=workers, extractor=extractor, on_outcome=outcome,
                  before_first_write=before_first_write, before_replace=before_replace)
-    if report.wrote or not events_complete:
+    if events and (report.wrote or not events_complete):
         report.events = event_graph.refresh(store, written if events_complete else None, former)
     # New names in the knowledge base mean new labels in every row: rebuild them all.
     if ours and (report.wrote or report.knowledge_changed or not was_complete):

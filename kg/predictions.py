@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.events import resolve_extractions
+from kg.event_graph import resolve_extractions
 from kg.knowledge import KnowledgeBase
 from kg.model import Actor, Extraction, Place
 
@@ -29,7 +29,8 @@ def _place(place: Place | None) -> dict | None:
 
 def to_predictions(extractions: Iterable[Extraction], kb: KnowledgeBase) -> dict:
     """Each report's meeting keeps its own values; `event` is shared by the reports of one
-    encounter across the set (kg.events), as score_events.py reads it."""
+    encounter across the set (kg.events), as score_events.py reads it, and the same id its
+    event has in the store."""
     extractions = list(extractions)
     events = resolve_extractions(extractions)
     meetings, statements = [], []

@@ -516,8 +516,12 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
 # ---------------------------------------------------------------------------
 
 
+_PLACE_NS = f"{ID_NS}place/"
+
+
 def event_quads(event) -> list[Quad]:
-    """One `kg.events.Event` whose reports' `ref`s are report IRIs, in its own graph: every
+    """One `kg.events.Event` as `kg.event_graph` makes it (reports, actors and places
+    identified by their IRIs), in its own graph: every
     report and article, everyone any report names, the agreed date and status, and each
     place and date reported with the articles reporting it (two places: both, no
     schema:location), so a disagreement is visible rather than silently settled."""
@@ -532,20 +536,21 @@ def event_quads(event) -> list[Quad]:
     add(node, KGO.status, STATUS[event.status])
     if event.date:
         add(node, SCHEMA.startDate, date_literal(event.date))
-    for key in event.attendees:
-        add(node, KGO.participant, actor_iri(key))
+    for actor in event.attendees:
+        add(node, KGO.participant, NamedNode(actor))
     for report in event.reports:
         add(node, KGO.report, report_iri(report.ref))
         add(node, PROV.wasDerivedFrom, article_iri(report.article))
     add(node, KGO.reportCount, Literal(len(event.reports)))
     places = event.places
     if len(places) == 1:
-        add(node, SCHEMA.location, place_iri(places[0]))
+        add(node, SCHEMA.location, NamedNode(places[0]))
     for place in places:
-        value = NamedNode(f"{node.value}/place/{_segment(place)}")
+        local = place[len(_PLACE_NS):] if place.startswith(_PLACE_NS) else _digest(place)
+        value = NamedNode(f"{node.value}/place/{local}")
         add(node, KGO.reportedPlace, value)
         add(value, RDF.type, KGO.ReportedValue)
-        add(value, RDF.value, place_iri(place))
+        add(value, RDF.value, NamedNode(place))
         for report in event.reports:
             if report.place == place:
                 add(value, PROV.wasDerivedFrom, article_iri(report.article))

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from kg import event_graph, rdf
-from kg.events import resolve_extractions
+from kg.event_graph import resolve_extractions
 from kg.extract import Extractor
 from kg.ingest import extract_all, ingest, remove
 from kg.model import Extraction

@@ -10,7 +10,7 @@ import rdflib
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Variable, serialize
 from pyshacl import validate
 
-from kg import events, rdf
+from kg import event_graph, events, rdf
 from kg.model import Actor, Article, Extraction, Meeting, Place, Span, Statement
 
 PUTIN = Actor("vladimir-putin", "person", "Vladimir Putin", "فلاديمير بوتين", "Q7747")
@@ -252,7 +252,7 @@ def test_same_dated_meeting_from_two_articles_is_two_reports_joined_by_one_event
     for report, extraction in ((report_a, article_a()), (report_b, article_b())):
         graphs = {q.graph_name for q in store.quads_for_pattern(report, None, None, None)}
         assert graphs == {rdf.article_graph(extraction.article)}
-    reports = events.reports_of(article_a()) + events.reports_of(article_b())
+    reports = event_graph.reports_as_stored(article_a()) + event_graph.reports_as_stored(article_b())
     joined = [e for e in events.resolve(reports) if len(e.reports) > 1]
     assert [[(r.article, r.ref) for r in e.reports] for e in joined] == [[("a/001 موسكو.txt", "0"), ("b-002", "0")]]
     store.extend(rdf.event_quads(replace(joined[0], reports=tuple(
@@ -271,7 +271,7 @@ def test_same_dated_meeting_from_two_articles_is_two_reports_joined_by_one_event
 def test_event_graphs_conform_and_an_event_without_reports_does_not(shapes, ontology):
     quads = rdf.extraction_quads(article_a()) + rdf.extraction_quads(article_b())
     extractions = {"a/001 موسكو.txt": article_a(), "b-002": article_b()}
-    for event in events.resolve(events.reports_of(article_a()) + events.reports_of(article_b())):
+    for event in events.resolve(event_graph.reports_as_stored(article_a()) + event_graph.reports_as_stored(article_b())):
         as_stored = tuple(replace(r, ref=rdf.meeting_iri(extractions[r.article].meetings[int(r.ref)], r.article).value)
                           for r in event.reports)
         quads += rdf.event_quads(replace(event, reports=as_stored))
