@@ -132,28 +132,30 @@ def _event_graphs(store: GraphStore, refs: Iterable[str] | None = None) -> set[s
 
 
 class _Neighbourhood:
-    """Reports read from the store by participant, each actor's once."""
+    """Reports read from the store by participant (in batches), each actor's once."""
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self.countries = place_countries(store)
         self.fetched: set[str] = set()
+        self.reports: set[Report] = set()
         self.by_actor: dict[str, set[Report]] = {}
 
-    def fetch(self, keys: Iterable[str]) -> None:
-        new = sorted(set(keys) - self.fetched)
+    def fetch(self, actors: Iterable[str]) -> None:
+        new = sorted(set(actors) - self.fetched)
         if not new:
             return
         self.fetched |= set(new)
-        for report in _select_reports(self.store, "actor", [ox.NamedNode(k) for k in new], self.countries):
-            for key in report.participants:
-                self.by_actor.setdefault(key, set()).add(report)
+        for report in _select_reports(self.store, "actor", [ox.NamedNode(a) for a in new], self.countries):
+            self.reports.add(report)
+            for actor in report.participants:
+                self.by_actor.setdefault(actor, set()).add(report)
 
     def linked_to(self, report: Report) -> set[Report]:
-        self.fetch(report.participants)
+        """Among the fetched reports: those linked to `report` (all are, once its participants are fetched)."""
         counts: dict[Report, int] = {}
-        for key in report.participants:
-            for other in self.by_actor.get(key, ()):
+        for actor in report.participants:
+            for other in self.by_actor.get(actor, ()):
                 counts[other] = counts.get(other, 0) + 1
         return {other for other, n in counts.items() if n >= 2 and linked(report, other)}
 
@@ -191,26 +193,34 @@ def rebuild(store: GraphStore) -> Refresh:
     return Refresh(True, len(reports), len(events), _actors(reports), time.monotonic() - started)
 
 
-def refresh(store: GraphStore, written: Iterable[ox.NamedNode] | None, former: Iterable[Report] = ()) -> Refresh:
-    """Bring the events in line after `written` article graphs were (re)written or removed;
-    `former`: the reports those graphs held before (`reports_in`, read before the write).
-    The caller passes None for `written` when the events were not complete before its
-    writes (`is_complete`): then everything is rebuilt."""
+def refresh(store: GraphStore, written: Iterable[str] | None, touched: Iterable[str] = (),
+            former: Iterable[Report] = ()) -> Refresh:
+    """Bring the events in line after the graphs of the `written` articles (ids) were
+    written, replaced or removed. `touched`: the actor IRIs of their meetings, before and
+    after; `former`: the reports those graphs held before (`reports_in`, read before the
+    write). The caller passes None for `written` when the events were not complete before
+    its writes (`is_complete`): then everything is rebuilt."""
     if written is None:
         return rebuild(store)
     started = time.monotonic()
+    written = set(written)
+    former = list(former)
     mark_stale(store)
-    neighbourhood = _Neighbourhood(store)
-    current = reports_in(store, written)
-    former = [r for r in former if r not in set(current)]
+    hood = _Neighbourhood(store)
+    hood.fetch({*touched, *(a for r in former for a in r.participants)})
+    current = [r for r in hood.reports if r.article in written]
+    former = [r for r in former if r not in hood.reports]
     group: set[Report] = set(current)
-    queue = [*current, *former]
-    while queue:
-        report = queue.pop()
-        for other in neighbourhood.linked_to(report):
-            if other not in group:
-                group.add(other)
-                queue.append(other)
+    frontier = [*current, *former]
+    while frontier:  # breadth first, one batch of reads per level
+        hood.fetch(a for r in frontier for a in r.participants)
+        reached = []
+        for report in frontier:
+            for other in hood.linked_to(report):
+                if other not in group:
+                    group.add(other)
+                    reached.append(other)
+        frontier = reached
     events = [e for component in components(group) for e in resolve_component(component)]
     old = _event_graphs(store, [r.ref for r in group] + [r.ref for r in former])
     _write(store, old, events)
@@ -219,10 +229,11 @@ def refresh(store: GraphStore, written: Iterable[ox.NamedNode] | None, former: I
 
 def remove_articles(store: GraphStore, article_ids: Iterable[str]) -> Refresh:
     """Drop some articles' graphs and take their reports out of their events."""
-    graphs = [rdf.graph_iri(a) for a in article_ids]
+    ids = list(article_ids)
+    graphs = [rdf.graph_iri(a) for a in ids]
     complete = is_complete(store)
     former = reports_in(store, graphs) if complete else []
     mark_stale(store)
     if graphs:
         store.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in graphs))
-    return refresh(store, graphs if complete else None, former)
+    return refresh(store, ids if complete else None, (), former)

@@ -75,12 +75,12 @@ def ingest(store: GraphStore, paths: Iterable[str], *, metadata: Path | None = N
     was_complete = ours and summary.is_complete(store)
     # Events: the graphs written, and the reports replaced graphs held (kg.event_graph).
     events_complete = events and event_graph.is_complete(store)
-    written: list[ox.NamedNode] = []
+    written: list[str] = []
     former: list = []
 
     def outcome(item: Outcome) -> None:
         if item.status == "ingested":
-            written.append(rdf.graph_iri(item.item.id))
+            written.append(item.item.id)
         if on_outcome:
             on_outcome(item)
 
@@ -97,7 +97,7 @@ def ingest(store: GraphStore, paths: Iterable[str], *, metadata: Path | None = N
                  workers=workers, extractor=extractor, on_outcome=outcome,
                  before_first_write=before_first_write, before_replace=before_replace)
     if events and (report.wrote or not events_complete):
-        report.events = event_graph.refresh(store, written if events_complete else None, former)
+        report.events = event_graph.refresh(store, written if events_complete else None, report.touched, former)
     # New names in the knowledge base mean new labels in every row: rebuild them all.
     if ours and (report.wrote or report.knowledge_changed or not was_complete):
         everything = not was_complete or report.knowledge_changed
