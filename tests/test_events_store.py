@@ -3,6 +3,7 @@
 stores and a real `oxigraph serve`; any ingest order, re-ingest, replacement, removal."""
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from kg import event_graph, rdf
+from kg import event_graph, queries, rdf, summary
 from kg.event_graph import resolve_extractions
 from kg.extract import Extractor
 from kg.ingest import extract_all, ingest, remove
@@ -273,3 +274,44 @@ def test_remote_store_one_at_a_time_in_another_order_gives_the_same_events_and_r
     remove(store, ["a1.txt", "a5.txt"])
     assert groups(store) == [("a2.txt", "a3.txt", "a4.txt", "a8.txt", "a9.txt"), ("a6.txt",), ("a7.txt",)]
     store.close()
+
+
+# --- events as users read them -------------------------------------------------------------
+
+
+def test_relations_and_the_summary_count_encounters_not_reports(bulk):
+    rows = bulk.select(queries.get("relations").bind({"actor": ERDOGAN}))
+    counts = {r["counterpart"].value: (int(r["meetings"].value), int(r["plannedMeetings"].value)) for r in rows}
+    mishustin = rdf.actor_iri("mikhail-mishustin").value
+    # Putin: the summit (five held reports, one planned) and June; Lavrov: the summit and the welcome
+    assert counts == {PUTIN: (2, 1), LAVROV: (2, 0), mishustin: (1, 0)}
+    assert summary.is_complete(bulk)
+    fast = {r["counterpart"]: (int(r["meetings"]), int(r["plannedMeetings"])) for r in summary.counterpart_rows(bulk, ERDOGAN)}
+    assert fast == counts
+    edges = bulk.select(queries.get("relation-edges").bind({}))
+    assert sorted((r["a"].value, r["b"].value, int(r["meetings"].value)) for r in edges) == sorted([
+        tuple(sorted((PUTIN, ERDOGAN))) + (2,), tuple(sorted((LAVROV, ERDOGAN))) + (2,),
+        tuple(sorted((PUTIN, LAVROV))) + (1,), tuple(sorted((mishustin, ERDOGAN))) + (1,)])
+
+
+def test_kg_events_lists_each_encounter_once_with_its_reports(bulk, tmp_path):
+    store_dir = bulk.location
+    bulk.flush()
+    done = subprocess.run([str(BIN / "kg"), "events", "--actor", "Erdogan", "--since", "2025-03", "--until", "2025-03-31",
+                           "--json", "--store", store_dir], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = [{k: (sorted(v) if k == "participants" else v) for k, v in r.items() if k != "event"}
+            for r in json.loads(done.stdout)]
+    # newest first; one day's events in the order of their IRIs
+    assert rows == [
+        {"date": "2025-03-10", "status": "held", "place": rdf.place_iri("moscow").value, "placeLabel": "Moscow",
+         "placesReported": ["Moscow"], "reports": 1, "participants": ["Mikhail Mishustin", "Recep Tayyip Erdoğan"],
+         "articles": ["a7.txt (G, 2025-03-10)"]},
+        {"date": "2025-03-10", "status": "held", "placesReported": ["Moscow", "Sochi"], "reports": 6,
+         "participants": ["Recep Tayyip Erdoğan", "Sergey Lavrov", "Vladimir Putin"],
+         "articles": ["a1.txt (A, 2025-03-10)", "a2.txt (B, 2025-03-11)", "a3.txt (C, 2025-03-11)",
+                      "a4.txt (D, 2025-03-05)", "a8.txt (H, 2025-04-02)", "a9.txt (I, 2025-03-10)"]},
+        {"date": "2025-03-09", "status": "held", "place": rdf.place_iri("moscow").value, "placeLabel": "Moscow",
+         "placesReported": ["Moscow"], "reports": 1, "participants": ["Recep Tayyip Erdoğan", "Sergey Lavrov"],
+         "articles": ["a5.txt (E, 2025-03-09)"]},
+    ]
