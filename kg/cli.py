@@ -598,9 +598,10 @@ def evaluate(
 
 
 def _register_command_groups() -> None:
-    from kg import cli_actors, cli_scale
+    from kg import cli_actors, cli_events, cli_scale
 
     cli_actors.register(app)
+    cli_events.register(app)
     cli_scale.register(app)
 
 

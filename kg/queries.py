@@ -116,13 +116,14 @@ def with_values(text: str, variable: str, terms: list[ox.NamedNode]) -> str:
 
 
 @lru_cache(maxsize=None)
-def statement(name: str) -> str:
-    """The text of `queries/summary/NAME` (.rq or .ru): upkeep statements, not named queries."""
+def statement(name: str, folder: str = "summary") -> str:
+    """The text of `queries/FOLDER/NAME` (.rq or .ru): upkeep statements, not named queries
+    (`summary/` keeps the met-with summary, `events/` the event graphs)."""
     for suffix in (".rq", ".ru"):
-        path = QUERIES_DIR / "summary" / (name + suffix)
+        path = QUERIES_DIR / folder / (name + suffix)
         if path.exists():
             return path.read_text(encoding="utf-8")
-    raise KeyError(f"no statement {name!r} in {QUERIES_DIR / 'summary'}")
+    raise KeyError(f"no statement {name!r} in {QUERIES_DIR / folder}")
 
 
 def _parse(path: Path) -> NamedQuery:

@@ -97,7 +97,7 @@ def inspect(store: Path) -> StoreState:
             return list(graph.query(query))
 
         state.pending = {row["g"].value for row in rows(f"SELECT ?g WHERE {{ {PENDING} <{KGO}pendingGraph> ?g }}")}
-        graphs = {g.value for g in graph.named_graphs() if isinstance(g, ox.NamedNode)} - {rdf.SUMMARY_GRAPH.value}
+        graphs = {g.value for g in graph.named_graphs() if isinstance(g, ox.NamedNode) and not rdf.is_derived_graph(g.value)}
         state.summary_wrong = summary_disagreements(EmbeddedStore.wrapping(graph, str(store)))
         hashed = {row["g"].value: row for row in rows(
             f"""SELECT ?g ?doc (COUNT(DISTINCT ?m) AS ?meetings) (COUNT(DISTINCT ?s) AS ?statements) WHERE {{
