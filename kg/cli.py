@@ -465,11 +465,12 @@ def evaluate(
     metadata: Optional[Path] = typer.Option(None, "--metadata", "-m", help="Metadata JSON for the articles."),
     predictions: Optional[Path] = typer.Option(None, "--predictions", help="Score this prediction JSON instead of extracting."),
     entities: Optional[Path] = typer.Option(None, "--entities", help="Entities JSON (default: entities.json beside GOLD_DIR)."),
+    errors: bool = typer.Option(False, "--errors", help="Also list every error by kind (missed/extra meeting, wrong participants, date, place, missed statement, wrong speaker) with its sentence."),
     as_json: bool = JsonOption,
 ) -> None:
     """Score extraction against gold annotations, with the same figures as the reference scorer.
 
-    Example:  kg eval tests/data/dev/gold --articles tests/data/dev/articles --metadata tests/data/dev/metadata.json
+    Example:  kg eval tests/data/dev/gold --articles tests/data/dev/articles --metadata tests/data/dev/metadata.json --errors
     """
     from kg import evaluate as ev
     from kg.extract import Extractor
@@ -479,6 +480,7 @@ def evaluate(
     entities_path = entities or gold_dir.parent / "entities.json"
     if not entities_path.exists():
         raise typer.BadParameter(f"no entities file at {entities_path}; pass --entities", param_hint="--entities")
+    texts: dict[str, str] = {}
     if predictions:
         pred = json.loads(predictions.read_text(encoding="utf-8"))
     else:
@@ -488,11 +490,17 @@ def evaluate(
         extractions = [x for x in extract_all([str(articles)], metadata=metadata, extractor=extractor)
                        if not isinstance(x, SourceProblem)]
         pred = to_predictions(extractions, extractor.kb)
-    report = ev.score(ev.load_gold(gold_dir), pred, ev.load_entities(entities_path))
+        texts = {x.article.id: x.article.text for x in extractions}
+    gold_docs, known = ev.load_gold(gold_dir), ev.load_entities(entities_path)
+    report = ev.score(gold_docs, pred, known)
+    found = ev.diagnose(gold_docs, pred, known, texts) if errors else []
     if as_json:
-        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+        result = report.to_dict() | ({"errors": [e.to_dict() for e in found]} if errors else {})
+        out.print_json(json.dumps(result, ensure_ascii=False))
     else:
         sys.stdout.write(ev.render_table(report) + "\n")
+        if errors:
+            sys.stdout.write(ev.render_errors(found) + "\n")
 
 
 def _register_command_groups() -> None:
