@@ -443,6 +443,18 @@ def test_named_query_over_http(server, name, params, expected):
     assert NAMED[name]([{k: v["value"] for k, v in r.items()} for r in rows]) == expected
 
 
+def test_the_meetings_query_over_http_counts_nine(server):
+    """The issue's case: /queries/meetings answered 1,352 rows (a label per meeting without place)."""
+    reply = requests.get(server[0] + "/queries/meetings", timeout=60)
+    assert reply.status_code == 200 and reply.headers["X-KG-Result-Count"] == "9"
+    rows = [{k: v["value"] for k, v in r.items()} for r in reply.json()["results"]["bindings"]]
+    same_meetings([(r.get("date"), r["reported"], r["status"], r.get("placeLabel"),
+                    sorted(r["participants"].split(" | ")), sorted(r["articles"].split(" | "))) for r in rows],
+                  SEED_MEETINGS)
+    putin = requests.get(server[0] + "/queries/meetings", params={"actor": PUTIN_IRI}, timeout=60)
+    assert putin.headers["X-KG-Result-Count"] == "5"
+
+
 def test_named_query_over_http_refuses_a_missing_actor(server):
     for name, needed in (("relations", "actor"), ("met-with", "actor"), ("actor-statements", "speaker")):
         reply = requests.get(server[0] + f"/queries/{name}", timeout=60)
