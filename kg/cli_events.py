@@ -28,7 +28,12 @@ def events_command(
     Examples:  kg events --actor Putin --since 2025   kg events --json   kg events --rebuild
     """
     from kg.cli import _actor_iri, _open, _print_rows, _select_named, err, out
+    from kg.relations import date_bounds
 
+    try:
+        bounds = date_bounds(since, until)  # --until 2019: to the end of 2019, as everywhere
+    except ValueError as error:
+        raise typer.BadParameter(str(error))
     if rebuild:
         from kg import event_graph
 
@@ -41,17 +46,18 @@ def events_command(
     graph_store = _open(store, read_only=True)
     try:
         rows = _select_named(graph_store, "events", {"actor": _actor_iri(actor, graph_store) if actor else None,
-                                                     "since": since, "until": until})
+                                                     **bounds})
     finally:
         graph_store.close()
-    for row in rows:
+    for row in rows:  # GROUP_CONCAT has no order: sorted, so the same store prints the same
         for column in ("participants", "articles", "placesReported"):
-            row[column] = [v for v in row.get(column, "").split(" | ") if v]
+            row[column] = sorted(v for v in row.get(column, "").split(" | ") if v)
         row["reports"] = int(row.get("reports", 0))
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    table = [{**r, "place": r.get("placeLabel") or " / ".join(r["placesReported"]),
+    table = [{**r, "date": r.get("date") or (f"~{r['reported']} (reported)" if r.get("reported") else "?"),
+              "place": r.get("placeLabel") or " / ".join(r["placesReported"]),
               "participants": ", ".join(r["participants"]), "articles": "\n".join(r["articles"])} for r in rows]
     _print_rows(table, ["date", "status", "place", "participants", "reports", "articles"], "table")
 

@@ -15,7 +15,9 @@ Two reports can be one encounter when
   undated planned report: the days after its publication, `PLANNED_AHEAD_DAYS` ahead)
   and the windows meet. So the same leaders on another day stay apart, as does the
   airport welcome the day before the talks;
-- their places do not conflict (a missing place conflicts with none; see `places_conflict`).
+- their places do not conflict (a missing place conflicts with none; see `places_conflict`);
+- they come from different articles (within one article the extractor has already joined
+  every mention of one encounter, so two of its meetings are two encounters).
 
 Status does not separate reports: a planned report ("سيلتقي ...") whose window holds the
 held encounter joins it, keeping its own status in its own report.
@@ -172,7 +174,10 @@ def places_conflict(a: Report, b: Report) -> bool:
 
 
 def compatible(a: Report, b: Report) -> bool:
-    return linked(a, b) and not places_conflict(a, b)
+    """Two meetings of one article are two encounters: the extractor already joined every
+    mention of one encounter within an article (a bilateral and a group meeting of the same
+    day and place, as in tests/data/dev d07, stay apart)."""
+    return a.article != b.article and linked(a, b) and not places_conflict(a, b)
 
 
 def components(reports: Iterable[Report]) -> list[list[Report]]:

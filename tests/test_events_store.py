@@ -304,14 +304,17 @@ def test_kg_events_lists_each_encounter_once_with_its_reports(bulk, tmp_path):
             for r in json.loads(done.stdout)]
     # newest first; one day's events in the order of their IRIs
     assert rows == [
-        {"date": "2025-03-10", "status": "held", "place": rdf.place_iri("moscow").value, "placeLabel": "Moscow",
-         "placesReported": ["Moscow"], "reports": 1, "participants": ["Mikhail Mishustin", "Recep Tayyip Erdoğan"],
+        {"date": "2025-03-10", "reported": "2025-03-10", "status": "held", "place": rdf.place_iri("moscow").value,
+         "placeLabel": "Moscow", "placesReported": ["Moscow"], "reports": 1,
+         "participants": ["Mikhail Mishustin", "Recep Tayyip Erdoğan"],
          "articles": ["a7.txt (G, 2025-03-10)"]},
-        {"date": "2025-03-10", "status": "held", "placesReported": ["Moscow", "Sochi"], "reports": 6,
+        {"date": "2025-03-10", "reported": "2025-03-05", "status": "held", "placesReported": ["Moscow", "Sochi"],
+         "reports": 6,
          "participants": ["Recep Tayyip Erdoğan", "Sergey Lavrov", "Vladimir Putin"],
          "articles": ["a1.txt (A, 2025-03-10)", "a2.txt (B, 2025-03-11)", "a3.txt (C, 2025-03-11)",
                       "a4.txt (D, 2025-03-05)", "a8.txt (H, 2025-04-02)", "a9.txt (I, 2025-03-10)"]},
-        {"date": "2025-03-09", "status": "held", "place": rdf.place_iri("moscow").value, "placeLabel": "Moscow",
-         "placesReported": ["Moscow"], "reports": 1, "participants": ["Recep Tayyip Erdoğan", "Sergey Lavrov"],
+        {"date": "2025-03-09", "reported": "2025-03-09", "status": "held", "place": rdf.place_iri("moscow").value,
+         "placeLabel": "Moscow", "placesReported": ["Moscow"], "reports": 1,
+         "participants": ["Recep Tayyip Erdoğan", "Sergey Lavrov"],
          "articles": ["a5.txt (E, 2025-03-09)"]},
     ]
