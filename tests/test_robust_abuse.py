@@ -130,10 +130,13 @@ def test_fresh_ingest_then_serve_at_once(tmp_path: Path) -> None:
 
 
 def test_slow_and_idle_sockets_are_closed_and_others_served(seeded: Path) -> None:
-    server = Server(seeded, timeout_s=5.0, env={"KG_SERVE_HEADER_SECONDS": "2"})
+    server = Server(seeded, timeout_s=5.0, env={"KG_SERVE_HEADER_SECONDS": "2", "KG_SERVE_BODY_SECONDS": "2"})
     sockets: list[socket.socket] = []
     stop = threading.Event()
     try:
+        slow_body = connect_from("127.0.0.8", server.port)
+        slow_body.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                          b"Content-Length: 100\r\n\r\nASK {")  # and the other 95 bytes never come
         slow = [connect_from("127.0.0.2", server.port) for _ in range(40)]
         silent = [connect_from("127.0.0.3", server.port) for _ in range(10)]
         idle = connect_from("127.0.0.4", server.port)
@@ -154,6 +157,12 @@ def test_slow_and_idle_sockets_are_closed_and_others_served(seeded: Path) -> Non
         assert cheap.status_code == 200 and cheap.json()["boolean"] is True
         closed = [closed_by_server(sock) for sock in sockets]
         assert closed == [True] * 51
+        slow_body.settimeout(GUARD_S)
+        answer = b""
+        while chunk := slow_body.recv(4096):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408 ") and answer.endswith(b"the request body did not arrive within 2 s\n")
+        slow_body.close()
     finally:
         stop.set()
         for sock in sockets:

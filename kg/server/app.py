@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import anyio
 import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -164,19 +165,21 @@ def _error(status: int, message: str, headers: dict | None = None) -> HTTPExcept
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it is known to exceed `limit` bytes."""
+    """The request body, refused with 413 as soon as it is known to exceed `limit` bytes,
+    and with 408 when it has not arrived whole within Limits.BODY_SECONDS."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise _error(413, f"request body of {declared} bytes exceeds the limit of {limit} bytes")
     chunks, size = [], 0
-    deadline = time.monotonic() + Limits.BODY_SECONDS
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _error(413, f"request body exceeds the limit of {limit} bytes")
-        if time.monotonic() > deadline:
-            raise _error(408, f"the request body did not arrive within {Limits.BODY_SECONDS:g} s")
-        chunks.append(chunk)
+    with anyio.move_on_after(Limits.BODY_SECONDS) as scope:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _error(413, f"request body exceeds the limit of {limit} bytes")
+            chunks.append(chunk)
+    if scope.cancelled_caught:
+        raise _error(408, f"the request body did not arrive within {Limits.BODY_SECONDS:g} s",
+                     {"Connection": "close"})
     return b"".join(chunks)
 
 
