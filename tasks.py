@@ -59,10 +59,33 @@ def ensure_chromium() -> None:
         _say("chromium not found and cannot be installed here (needs root and apt-get): the browser test will be skipped")
 
 
+def ensure_virtuoso() -> None:
+    """The remote-store tests also run against OpenLink Virtuoso 7 (Debian's package); each
+    test run starts its own private server, so the packaged service is never used. The dba
+    password is preseeded because the package asks for one."""
+    if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
+        return
+    if shutil.which("apt-get") and shutil.which("debconf-set-selections") and os.geteuid() == 0:
+        _say("installing Debian's virtuoso-opensource for the Virtuoso remote-store tests")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        answers = "".join(f"virtuoso-opensource-7 virtuoso-opensource-7/{key} password dba\n"
+                          for key in ("dba-password", "dba-password-again"))
+        subprocess.run(["debconf-set-selections"], input=answers.encode(), check=True)
+        _run("apt-get", "update", "-qq", env=env)
+        _run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "virtuoso-opensource", env=env)
+    else:
+        _say("virtuoso-t not found and cannot be installed here (needs root and apt-get): "
+             "the Virtuoso remote-store tests will be skipped")
+
+
 def run() -> None:
     ensure_venv()
     kg = str(BIN / "kg")
-    _run(kg, "ingest", "seeds/", "--metadata", "seeds/metadata.json")
+    ingest = subprocess.run([kg, "ingest", "seeds/", "--metadata", "seeds/metadata.json"], cwd=ROOT)
+    if ingest.returncode != 0:  # kg said why (e.g. a running `kg serve` holds the store)
+        sys.exit(f"[tasks] run: ingesting seeds/ failed (exit code {ingest.returncode}, see above); nothing was served. "
+                 "If a `kg serve` already holds the store, it is already serving: open its address, or stop it "
+                 "and run this again.")
     port = os.environ.get("KG_PORT", "7878")
     _say(f"SPARQL endpoint: http://127.0.0.1:{port}/sparql   web page: http://127.0.0.1:{port}/")
     _say("example: curl -s http://127.0.0.1:%s/sparql --data-urlencode "
@@ -74,6 +97,7 @@ def run() -> None:
 def test(extra: list[str]) -> None:
     ensure_venv()
     ensure_chromium()
+    ensure_virtuoso()
     result = subprocess.run([str(BIN / "python"), "-m", "pytest", *extra], cwd=ROOT)
     sys.exit(result.returncode)
 
@@ -88,6 +112,14 @@ def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test", "bench", "install"):
         sys.exit(__doc__)
     task, extra = sys.argv[1], sys.argv[2:]
+    try:
+        _task(task, extra)
+    except subprocess.CalledProcessError as error:  # the command printed its own error above
+        command = " ".join(str(part) for part in error.cmd)
+        sys.exit(f"[tasks] {task}: `{command}` failed with exit code {error.returncode} (see above)")
+
+
+def _task(task: str, extra: list[str]) -> None:
     if task == "install":
         ensure_venv()
     elif task == "run":

@@ -96,6 +96,7 @@ class IngestReport:
     wrote: bool = False  # whether anything was written (the met-with summary then needs a refresh)
     touched: set[str] = field(default_factory=set)  # participants, before and after, of the written graphs
     summary: object | None = None  # the kg.summary.Refresh that followed, if any
+    events: object | None = None  # the kg.event_graph.Refresh that followed, if any
 
     @property
     def failed(self) -> int:
@@ -234,7 +235,29 @@ class _Pool:
         if method == "forkserver":
             context.set_forkserver_preload(["kg.extract", "kg.rdf"])
         _start_quiet_resource_tracker()
-        self.pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
+        if threading.current_thread() is not threading.main_thread():  # signals are the main thread's
+            self.pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
+            return
+        # A Ctrl-C while the pool starts (workers wait for the forkserver to import the
+        # preload, a second or two) must neither reach the forkserver, which would print
+        # its KeyboardInterrupt traceback, nor orphan half-started workers, which print
+        # theirs when they find the parent gone. So the server starts with SIGINT ignored
+        # (it inherits that and keeps it), and an interrupt during the start is held until
+        # the pool exists, then raised, so that the caller terminates the pool.
+        interrupted: list[int] = []
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            if method == "forkserver":
+                from multiprocessing import forkserver
+
+                forkserver.ensure_running()
+            signal.signal(signal.SIGINT, lambda number, _frame: interrupted.append(number))
+            self.pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            self.terminate()
+            raise KeyboardInterrupt
 
     def submit(self, articles: list[Article]):
         return self.pool.apply_async(_extract_task, (articles,))
@@ -297,9 +320,11 @@ class Writer:
     """Accumulates extracted articles and writes them a batch at a time (see module doc)."""
 
     def __init__(self, store, *, batch_articles: int = BATCH_ARTICLES, batch_bytes: int = BATCH_BYTES,
-                 use_bulk_load: bool | None = None, before_first_write: Callable[[], None] | None = None) -> None:
+                 use_bulk_load: bool | None = None, before_first_write: Callable[[], None] | None = None,
+                 before_replace: Callable[[list[ox.NamedNode]], None] | None = None) -> None:
         self.store = store
         self.before_first_write = before_first_write
+        self.before_replace = before_replace  # sees the graphs about to be replaced, before they are
         self.wrote = False
         self.touched: set[str] = set()  # actor IRIs whose met-with rows the written graphs change
         self.embedded = hasattr(store, "raw")
@@ -334,6 +359,8 @@ class Writer:
             from kg.summary import participants
 
             self.touched |= participants(self.store, self.replacing)
+            if self.before_replace:
+                self.before_replace(list(self.replacing))
         for _, extracted in self.replaced + self.new:
             self.touched.update(extracted.participants)
         if self.replaced:
@@ -439,7 +466,8 @@ def run(store, paths: Iterable[str], *, metadata: Path | None = None, published:
         source: str | None = None, force: bool = False, workers: int | None = None,
         batch_articles: int | None = None, use_bulk_load: bool | None = None, extractor=None,
         on_outcome: Callable[[Outcome], None] | None = None,
-        before_first_write: Callable[[], None] | None = None) -> IngestReport:
+        before_first_write: Callable[[], None] | None = None,
+        before_replace: Callable[[list[ox.NamedNode]], None] | None = None) -> IngestReport:
     """Ingest everything `paths` hold into `store`; see the module docstring for the design.
 
     `workers` defaults to the usable cores; inputs smaller than one chunk are extracted in
@@ -456,7 +484,7 @@ def run(store, paths: Iterable[str], *, metadata: Path | None = None, published:
     workers = workers or default_workers()
     batch_articles = batch_articles or int(os.environ.get("KG_INGEST_BATCH") or BATCH_ARTICLES)
     writer = Writer(store, batch_articles=batch_articles, use_bulk_load=use_bulk_load,
-                    before_first_write=before_first_write)
+                    before_first_write=before_first_write, before_replace=before_replace)
     notify = on_outcome or (lambda outcome: None)
     # `extracting` holds (articles, replaces, result) in input order; `waiting` what the
     # writer holds but has not committed, so a failure can still be reported per article.

@@ -1,8 +1,9 @@
 """Dumps of the graph in standard RDF syntaxes, written straight to a sink.
 
 Turtle and N-Triples hold one graph, so "everything" in them is the merge of the default
-graph (ontology, knowledge base) and every article graph; TriG and N-Quads keep the
-article graphs apart, which is what a reload into another store needs.
+graph (ontology, knowledge base) and every article graph, each triple once however many
+article graphs state it (queries/store/merged.rq); TriG and N-Quads keep the article
+graphs apart, which is what a reload into another store needs.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg import rdf
+from kg.remote import store_query
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE,
@@ -20,7 +22,6 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD, "json-ld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
-_MERGED = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
 def rdf_format(name: str) -> ox.RdfFormat:
@@ -52,7 +53,15 @@ def export(store, sink: BinaryIO, fmt: str = "turtle", article_id: str | None = 
         store.raw.dump(sink, target, **kwargs)
     else:
         kwargs = {"prefixes": rdf.PREFIXES} if target == ox.RdfFormat.TURTLE else {}
-        ox.serialize(store.query(_MERGED), sink, target, **kwargs)
+        ox.serialize(merged_triples(store), sink, target, **kwargs)
+
+
+def merged_triples(store):
+    """The union of the graphs as a set of triples, streamed (a remote store knows which of
+    its server's graphs are the project's)."""
+    if hasattr(store, "merged"):
+        return store.merged()
+    return store.query(store_query("merged"))
 
 
 def _copy(chunks, sink: BinaryIO) -> None:

@@ -13,6 +13,7 @@ A capped result is never silent: `Rendered.truncated` is set, and the JSON body 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -53,7 +54,8 @@ RESULT_FORMATS = (
            ("text/tab-separated-values", "text/plain"), results=ox.QueryResultsFormat.TSV),
 )
 GRAPH_FORMATS = (
-    Format("turtle", "text/turtle; charset=utf-8", "graph", ("text/turtle", "application/x-turtle"),
+    Format("turtle", "text/turtle; charset=utf-8", "graph",  # Turtle is N3 too (SPARQLWrapper's N3)
+           ("text/turtle", "application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
            rdf=ox.RdfFormat.TURTLE),
     Format("ntriples", "application/n-triples", "graph", ("application/n-triples", "text/plain"),
            rdf=ox.RdfFormat.N_TRIPLES),
@@ -89,13 +91,15 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     return ranges
 
 
-def _quality(media_types: tuple[str, ...], ranges: list[tuple[str, float]]) -> float:
-    """The q a client gives a format: that of the most specific range matching any of its types."""
+def _quality(fmt: Format, ranges: list[tuple[str, float]]) -> float:
+    """The q a client gives a format: that of the most specific range matching any of the
+    types that select it; a `type/*` range counts against the type it is sent as (so
+    `text/*` gets CSV, not SPARQL XML for being also known as text/xml)."""
     best_specificity, best_q = -1, 0.0
-    for media in media_types:
-        main = media.split("/")[0]
+    sent_main = fmt.media_type.split(";")[0].split("/")[0]
+    for media in fmt.accepts:
         for pattern, q in ranges:
-            specificity = 2 if pattern == media else 1 if pattern == f"{main}/*" else 0 if pattern == "*/*" else -1
+            specificity = 2 if pattern == media else 1 if pattern == f"{sent_main}/*" else 0 if pattern == "*/*" else -1
             if specificity > best_specificity or (specificity == best_specificity and q > best_q):
                 best_specificity, best_q = specificity, q
     return best_q if best_specificity >= 0 else 0.0
@@ -117,12 +121,56 @@ def negotiate(kind: str, accept_or_format: str | None, offered: tuple[Format, ..
     ranges = parse_accept(wanted)
     if not ranges:
         return offered[0]
-    scored = [(_quality(f.accepts, ranges), -i, f) for i, f in enumerate(offered)]
+    scored = [(_quality(f, ranges), -i, f) for i, f in enumerate(offered)]
     q, _, best = max(scored, key=lambda item: item[:2])
     if q <= 0:
         raise NotAcceptable(f"none of the accepted media types ({wanted}) can hold {_kind_name(kind)}; "
                             "available: " + ", ".join(f.accepts[0] for f in offered))
     return best
+
+
+_FORM_TOKEN = re.compile(
+    r"""\#[^\n\r]*
+      | '''(?:[^'\\]|\\.|'(?!''))*''' | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\" | '(?:[^'\\\n\r]|\\.)*' | "(?:[^"\\\n\r]|\\.)*"
+      | <[^<>"{}|^`\\\x00-\x20]*>
+      | (?P<word>[A-Za-z_][\w\-.]*:?)
+      | .""",
+    re.VERBOSE | re.DOTALL,
+)
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def query_form(query: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, strings,
+    IRIs and prefixed names; None when there is none (an update, or not SPARQL)."""
+    for match in _FORM_TOKEN.finditer(query):
+        word = (match.group("word") or "").upper()
+        if word in _FORMS:
+            return word
+    return None
+
+
+def choose(format_values: list[str], accept: str | None, kind: str) -> str:
+    """What `negotiate` should get from a request: the first `format` value that names a
+    format (or a media type) of this kind of result, else the Accept header. A value that
+    fits no such format is ignored, not refused: clients add their own (SPARQLWrapper sends
+    `format=xml` with a CONSTRUCT, meaning RDF/XML, and Accept says so)."""
+    offered = RESULT_FORMATS if kind == "results" else GRAPH_FORMATS
+    for value in format_values:
+        for item in value.split(","):
+            wanted = item.split(";")[0].strip().lower()
+            named = FORMATS_BY_NAME.get(wanted)
+            if named is not None and named.kind == kind:
+                return named.name
+            for fmt in offered:
+                if wanted in fmt.accepts:
+                    return fmt.name
+    return accept or ""
+
+
+def kind_of(query: str) -> str:
+    """"graph" for CONSTRUCT and DESCRIBE, else "results"."""
+    return "graph" if query_form(query) in ("CONSTRUCT", "DESCRIBE") else "results"
 
 
 def _kind_name(kind: str) -> str:

@@ -38,7 +38,8 @@ def test_accept_parsing_reads_q_values_and_ignores_junk():
     ("*/*", "json"),
     ("text/csv", "csv"),
     ("application/sparql-results+xml;q=0.9, text/csv;q=0.8", "xml"),
-    ("text/*;q=0.9, application/sparql-results+json;q=0.1", "xml"),  # text/xml, preferred over csv
+    ("text/*;q=0.9, application/sparql-results+json;q=0.1", "csv"),  # a text format (XML is sent as application/)
+    ("text/*", "csv"),
     ("text/*, text/csv;q=0, text/xml;q=0", "tsv"),  # the most specific range decides
     ("application/json", "json"),
     ("tsv", "tsv"),  # a format name overrides any header

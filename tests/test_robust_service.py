@@ -109,7 +109,9 @@ def seeded_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def reader(seeded_store: Path) -> Iterator[Server]:
-    server = Server(seeded_store, timeout_s=1.0)
+    # CROSS_JOIN (a cube of the store) always reaches the limit; a cheap ASK stays far
+    # within it even on a loaded machine, where 1 s was not always enough for it.
+    server = Server(seeded_store, timeout_s=5.0)
     yield server
     server.stop()
 

@@ -35,8 +35,9 @@ from starlette.staticfiles import StaticFiles
 from kg import queries as named_queries
 from kg import summary
 from kg.api import routes as api_routes
-from kg.formats import FORMATS_BY_NAME, NotAcceptable, negotiate
+from kg.formats import FORMATS_BY_NAME, NotAcceptable, choose, kind_of, negotiate
 from kg.rdf import KGO, PREFIXES, RDF
+from kg.remote import store_query
 from kg.server.guard import ForbiddenOperation, TooComplex, check, check_shape, has_dataset_clause
 from kg.server.limits import Limits, SecurityHeaders, Slots, WriterThread, capped, client_of
 from kg.server.pool import DEFAULT_MEMORY, MemoryExceeded, QueryTimeout, WorkerFailed, WorkerPool
@@ -194,14 +195,24 @@ def _iris(values: list[str], what: str) -> list[str]:
     return values
 
 
-def _format_choice(request: Request, params) -> str:
-    """`format=` (checked) wins over the Accept header."""
-    name = params.get("format")
-    if name:
-        if name.lower() not in FORMATS_BY_NAME:
-            raise _error(400, f"unknown format {name!r}; use one of {', '.join(sorted(FORMATS_BY_NAME))}")
-        return name
-    return request.headers.get("accept", "")
+def _format_choice(request: Request, params, kind: str) -> str:
+    """`format=` wins over the Accept header when it names a format of this kind of result;
+    any other value falls back to content negotiation (see kg.formats.choose)."""
+    return choose(params.getlist("format"), request.headers.get("accept", ""), kind)
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _error(400, f"the request body is not UTF-8 (byte {error.start})") from None
+
+
+def _form(body: bytes) -> dict[str, list[str]]:
+    try:
+        return parse_qs(_utf8(body), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise _error(400, "a form value is not UTF-8 once percent-decoded") from None
 
 
 def _authorize(service: Service, request: Request, refusal_status: int = 403) -> None:
@@ -211,12 +222,13 @@ def _authorize(service: Service, request: Request, refusal_status: int = 403) ->
                      "(start it with --allow-update --token-file FILE to accept writes)",
                      {"Allow": "GET, HEAD"} if refusal_status == 405 else None)
     header = request.headers.get("authorization", "")
-    if not header:
-        raise _error(401, "writes need a bearer token: Authorization: Bearer <token>",
-                     {"WWW-Authenticate": 'Bearer realm="kg"'})
     scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":  # none, or Basic/Digest credentials: say which scheme works
+        raise _error(401, "writes need a bearer token: Authorization: Bearer <token>"
+                     + (f" ({scheme} credentials are not accepted)" if header else ""),
+                     {"WWW-Authenticate": 'Bearer realm="kg"'})
     expected = (settings.token or "").encode()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+    if not hmac.compare_digest(token.strip().encode(), expected):
         raise _error(403, "the bearer token is not valid")
 
 
@@ -288,28 +300,31 @@ def service_description(request: Request, service: Service) -> Response:
 async def sparql_endpoint(request: Request) -> Response:
     service: Service = request.app.state.service
     params = request.query_params
-    query = params.get("query")
+    given = params.getlist("query")
     default_graphs = params.getlist("default-graph-uri")
     named_graphs = params.getlist("named-graph-uri")
     if request.method == "POST":
         media = _media_type(request)
         body = await read_body(request, service.settings.max_body)
         if media == FORM:
-            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            form = _form(body)
             if "update" in form:
                 raise _error(400, "updates go to /update, not to the query endpoint")
-            query = (form.get("query") or [None])[0]
+            given += form.get("query", [])
             default_graphs += form.get("default-graph-uri", [])
             named_graphs += form.get("named-graph-uri", [])
         elif media == "application/sparql-query":
-            query = body.decode("utf-8", "replace")
+            given.append(_utf8(body))
         else:
             raise _error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
+    if len(given) > 1:
+        raise _error(400, f"{len(given)} queries given: send exactly one 'query'")
+    query = given[0] if given else None
     if not query:
         if request.method == "GET":
             return service_description(request, service)
         raise _error(400, "no query given (parameter 'query')")
-    return await run_query(service, query, _format_choice(request, params),
+    return await run_query(service, query, _format_choice(request, params, kind_of(query)),
                            _iris(default_graphs, "default-graph-uri"), _iris(named_graphs, "named-graph-uri"),
                            client_of(request))
 
@@ -320,12 +335,12 @@ async def update_endpoint(request: Request) -> Response:
     media = _media_type(request)
     body = await read_body(request, service.settings.max_body)
     if media == FORM:
-        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        form = _form(body)
         if form.get("using-graph-uri") or form.get("using-named-graph-uri"):
             raise _error(400, "using-graph-uri and using-named-graph-uri are not supported")
         update = (form.get("update") or [""])[0]
     elif media == "application/sparql-update":
-        update = body.decode("utf-8", "replace")
+        update = _utf8(body)
     else:
         raise _error(415, "POST an update as application/sparql-update or application/x-www-form-urlencoded")
     if not update.strip():
@@ -364,7 +379,8 @@ async def _write(service: Service, update: str) -> None:
 
 def _describe(query: named_queries.NamedQuery, request: Request) -> dict:
     return {"name": query.name, "title": query.title, "description": query.description,
-            "params": [{"name": p.name, "type": p.type, "doc": p.doc} for p in query.params],
+            "params": [{"name": p.name, "type": p.type, "doc": p.doc, "required": p.required}
+                       for p in query.params],
             "example": query.example, "url": str(request.url_for("named_query", name=query.name)),
             "text": query.text}
 
@@ -385,7 +401,8 @@ async def named_query(request: Request) -> Response:
         text = bound_text(service.view(), query, values)
     except ValueError as error:
         raise _error(400, str(error)) from None
-    return await run_query(service, text, _format_choice(request, request.query_params), client=client_of(request))
+    return await run_query(service, text, _format_choice(request, request.query_params, kind_of(text)),
+                           client=client_of(request))
 
 
 # --- graph store protocol --------------------------------------------------------------
@@ -411,7 +428,7 @@ async def graph_store(request: Request) -> Response:
         if isinstance(target, ox.NamedNode) and not service.store.contains_named_graph(target):
             raise _error(404, f"no graph {target.value}")
         try:
-            fmt = negotiate("graph", _format_choice(request, request.query_params))
+            fmt = negotiate("graph", _format_choice(request, request.query_params, "graph"))
         except NotAcceptable as error:
             raise _error(406, str(error)) from None
         client = client_of(request)
@@ -423,8 +440,8 @@ async def graph_store(request: Request) -> Response:
                                            prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None)
         finally:
             service.slots.give("dump", client)
-        return Response(body if request.method == "GET" else b"", media_type=fmt.media_type,
-                        headers={"Vary": "Accept"})
+        headers = {"Vary": "Accept", "Content-Length": str(len(body))}  # HEAD: the length GET would send
+        return Response(body if request.method == "GET" else b"", media_type=fmt.media_type, headers=headers)
     _authorize(service, request, refusal_status=405)
     if target is None:
         raise _error(400, "name the graph: ?graph=IRI or ?default")
@@ -534,16 +551,16 @@ def _accepts_gzip(header: str) -> bool:
 async def dump(request: Request) -> Response:
     """The whole dataset, streamed: TriG (default), N-Quads, or Turtle (all graphs merged)."""
     service: Service = request.app.state.service
-    choice = request.query_params.get("format") or request.headers.get("accept", "")
+    choice = _format_choice(request, request.query_params, "graph")
     try:
         fmt = negotiate("graph", choice, DUMP_FORMATS)
     except NotAcceptable as error:
         raise _error(406, str(error)) from None
     name = fmt.name
     store = service.store
-    if name == "turtle":
+    if name == "turtle":  # the union of the graphs: a set, each triple once (queries/store/merged.rq)
         def produce(writer):
-            triples = (quad.triple for quad in store.quads_for_pattern(None, None, None, None))
+            triples = store.query(store_query("merged"), use_default_graph_as_union=True)
             ox.serialize(triples, writer, fmt.rdf, prefixes=PREFIXES)
     else:
         def produce(writer):
@@ -553,8 +570,8 @@ async def dump(request: Request) -> Response:
                "Content-Disposition": f'attachment; filename="kg-dump.{DUMP_EXTENSIONS[name]}"'}
     if gzip:
         headers["Content-Encoding"] = "gzip"
-    if request.method == "HEAD":
-        return Response(b"", media_type=fmt.media_type, headers=headers)
+    if request.method == "HEAD":  # no Content-Length: the size is known only once streamed
+        return StreamingResponse(iter(()), media_type=fmt.media_type, headers=headers)
     client = client_of(request)
     refusal = service.slots.take("dump", client)
     if refusal:
@@ -584,7 +601,12 @@ async def health(request: Request) -> Response:
 
 
 async def void(request: Request) -> Response:
+    """The VoID description, in the RDF syntax the client asks for (Turtle by default)."""
     service: Service = request.app.state.service
+    try:
+        fmt = negotiate("graph", _format_choice(request, request.query_params, "graph"))
+    except NotAcceptable as error:
+        raise _error(406, str(error)) from None
     counts = await run_in_threadpool(service.counts)
     base = str(request.base_url)
     partitions = "".join(
@@ -599,7 +621,10 @@ async def void(request: Request) -> Response:
     void:uriSpace "{PREFIXES['id']}" ;
     void:triples {counts["quads"]}{partitions} .
 """
-    return Response(body, media_type="text/turtle; charset=utf-8")
+    if fmt.name != "turtle":
+        triples = ox.parse(body.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+        body = ox.serialize(triples, format=fmt.rdf, prefixes=PREFIXES if fmt.name == "trig" else None)
+    return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
 async def index(request: Request) -> Response:

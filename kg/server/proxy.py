@@ -5,13 +5,17 @@ adds over the embedded store: the web page, the named queries with bound paramet
 the actor JSON API, the SERVICE/LOAD guard, a read-only default and a request timeout.
 Writes are not forwarded: they go to the remote server's own endpoint, with its own
 authentication.
+
+Answers are negotiated and written here, by the same code as over the embedded store
+(kg.formats): the remote server is asked for SPARQL JSON results or N-Triples only, so a
+client gets the same bytes whichever engine holds the data (Virtuoso's own CSV, booleans
+and CONSTRUCT answers differ).
 """
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import parse_qs
 
-import requests
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -23,56 +27,63 @@ from starlette.staticfiles import StaticFiles
 
 from kg import queries as named_queries
 from kg.api import routes as api_routes
+from kg.formats import NotAcceptable, choose, kind_of, negotiate, render
+from kg.rdf import PREFIXES
 from kg.remote import RemoteStore, RemoteStoreError
 from kg.server.guard import ForbiddenOperation, check
 from kg.summary import bound_text
 
 STATIC = Path(__file__).resolve().parent / "static"
-_FORMATS = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ntriples": "application/n-triples",
-    "nquads": "application/n-quads", "trig": "application/trig", "jsonld": "application/ld+json",
-}
 
 
 def create_proxy_app(location: str, *, timeout: float = 30.0, max_body: int = 10_000_000,
                      cors: str | None = None) -> Starlette:
     store = RemoteStore(location, timeout=timeout, retries=1)
 
-    def forward(query: str, accept: str) -> Response:
+    def forward(query: str, formats: list[str], accept: str) -> Response:
         try:
             check(query)
         except ForbiddenOperation as error:
             return PlainTextResponse(f"{error}\n", status_code=400)
+        kind = kind_of(query)
         try:
-            response = store.session.post(store.endpoints["query"], data={"query": query},
-                                          headers={"Accept": accept}, timeout=timeout)
-        except requests.Timeout:
-            return PlainTextResponse(f"the remote store did not answer within {timeout:g} s\n", status_code=503)
-        except requests.RequestException as error:
-            return PlainTextResponse(f"the remote store is unreachable: {error}\n", status_code=502)
-        media = response.headers.get("Content-Type", "application/octet-stream")
-        return Response(response.content, status_code=response.status_code, media_type=media)
+            fmt = negotiate(kind, choose(formats, accept, kind))
+        except NotAcceptable as error:
+            return PlainTextResponse(f"{error}\n", status_code=406)
+        try:
+            result = store.query(query)
+        except RemoteStoreError as error:
+            message = str(error)
+            status = 400 if " answered HTTP 400 " in message else 503 if "did not answer" in message else 502
+            return PlainTextResponse(f"the remote store: {message}\n", status_code=status)
+        rendered = render(result, fmt.name, prefixes=PREFIXES)
+        return Response(rendered.body, media_type=rendered.media_type,
+                        headers={"Vary": "Accept", "X-KG-Result-Count": str(rendered.count), "X-KG-Truncated": "false"})
 
     async def sparql(request: Request) -> Response:
-        accept = request.headers.get("accept", "application/sparql-results+json")
-        if request.method == "GET":
-            params = dict(request.query_params)
-        else:
+        accept = request.headers.get("accept", "")
+        given = request.query_params.getlist("query")
+        formats = request.query_params.getlist("format")
+        if request.method == "POST":
             body = await request.body()
             if len(body) > max_body:
                 return PlainTextResponse("request body too large\n", status_code=413)
-            kind = request.headers.get("content-type", "").split(";")[0].strip()
-            if kind == "application/sparql-query":
-                params = {"query": body.decode("utf-8"), **dict(request.query_params)}
-            else:
-                params = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
-        query = params.get("query")
-        if not query:
+            try:
+                text = body.decode("utf-8")
+                kind = request.headers.get("content-type", "").split(";")[0].strip()
+                if kind == "application/sparql-query":
+                    given.append(text)
+                else:
+                    form = parse_qs(text, keep_blank_values=True, errors="strict")
+                    given += form.get("query", [])
+                    formats += form.get("format", [])
+            except UnicodeDecodeError:
+                return PlainTextResponse("the request body is not UTF-8\n", status_code=400)
+        if len(given) > 1:
+            return PlainTextResponse(f"{len(given)} queries given: send exactly one 'query'\n", status_code=400)
+        if not given or not given[0]:
             return PlainTextResponse("give a SPARQL query as ?query=...\n", status_code=400)
-        if params.get("format") in _FORMATS:
-            accept = _FORMATS[params["format"]]
-        return await run_in_threadpool(forward, query, accept)  # keep the event loop free while the remote works
+        return await run_in_threadpool(forward, given[0], formats, accept)  # the event loop stays free
 
     async def named_query(request: Request) -> Response:
         name = request.path_params["name"]
@@ -88,8 +99,8 @@ def create_proxy_app(location: str, *, timeout: float = 30.0, max_body: int = 10
             text = await run_in_threadpool(bound_text, store, query, values)
         except RemoteStoreError as error:
             return PlainTextResponse(f"the remote store is unreachable: {error}\n", status_code=502)
-        accept = _FORMATS.get(request.query_params.get("format", ""), request.headers.get("accept", _FORMATS["json"]))
-        return await run_in_threadpool(forward, text, accept)
+        return await run_in_threadpool(forward, text, request.query_params.getlist("format"),
+                                       request.headers.get("accept", ""))
 
     async def list_queries(request: Request) -> Response:
         return JSONResponse([{"name": q.name, "title": q.title, "description": q.description,
