@@ -274,6 +274,25 @@ def test_failed_updates_leave_store_and_summary_as_they_were(writable: Server) -
         before["triples"], before["generation"], {"complete": True, "rebuilding": False})
 
 
+def test_updates_with_prologues_are_accepted_and_leave_the_summary_rebuilt(writable: Server) -> None:
+    """A prologue and several operations, as kg ingest --store URL sends (the server once
+    glued its own operation in front, which Oxigraph refuses before a PREFIX)."""
+    text = ("BASE <urn:x:>\nPREFIX ex: <urn:x:>\nINSERT DATA { GRAPH ex:prologue { ex:a ex:b 1 } } ;\n"
+            "INSERT DATA { GRAPH ex:prologue { <a> ex:c 2 } }")
+    for operation in (text, "PREFIX ex: <urn:x:>\nDROP GRAPH ex:prologue"):
+        before = health(writable)["generation"]
+        done = update(writable, operation)
+        assert done.status_code == 204, done.text
+        if operation == text:
+            assert count(writable, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:prologue> { ?s ?p ?o } }") == 2
+        deadline = time.monotonic() + GUARD_S
+        while (health(writable)["summary"]["rebuilding"] or health(writable)["generation"] == before) \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert health(writable)["summary"] == {"complete": True, "rebuilding": False}
+    assert count(writable, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:prologue> { ?s ?p ?o } }") == 0
+
+
 def test_one_client_cannot_take_every_query_slot(writable: Server) -> None:
     """2 workers + 16 waiting: one client may hold 9 at once; the 10th is refused with 429,
     while another client is still admitted."""
