@@ -88,7 +88,9 @@ def virtuoso(tmp_path_factory):
         pytest.skip("Virtuoso 7 is not installed (Debian's virtuoso-opensource: virtuoso-t, isql-vt); "
                     "`python3 tasks.py test` installs it when run as root where apt-get works")
     home = tmp_path_factory.mktemp("virtuoso")
-    sql, http = free_port(), free_port()
+    sql = free_port()
+    while (http := free_port()) == sql:
+        pass
     (home / "virtuoso.ini").write_text(INI.format(home=home, sql=sql, http=http))
     log = home / "console.log"
     with log.open("wb") as out:
