@@ -81,7 +81,11 @@ def ensure_virtuoso() -> None:
 def run() -> None:
     ensure_venv()
     kg = str(BIN / "kg")
-    _run(kg, "ingest", "seeds/", "--metadata", "seeds/metadata.json")
+    ingest = subprocess.run([kg, "ingest", "seeds/", "--metadata", "seeds/metadata.json"], cwd=ROOT)
+    if ingest.returncode != 0:  # kg said why (e.g. a running `kg serve` holds the store)
+        sys.exit(f"[tasks] run: ingesting seeds/ failed (exit code {ingest.returncode}, see above); nothing was served. "
+                 "If a `kg serve` already holds the store, it is already serving: open its address, or stop it "
+                 "and run this again.")
     port = os.environ.get("KG_PORT", "7878")
     _say(f"SPARQL endpoint: http://127.0.0.1:{port}/sparql   web page: http://127.0.0.1:{port}/")
     _say("example: curl -s http://127.0.0.1:%s/sparql --data-urlencode "
@@ -108,6 +112,14 @@ def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test", "bench", "install"):
         sys.exit(__doc__)
     task, extra = sys.argv[1], sys.argv[2:]
+    try:
+        _task(task, extra)
+    except subprocess.CalledProcessError as error:  # the command printed its own error above
+        command = " ".join(str(part) for part in error.cmd)
+        sys.exit(f"[tasks] {task}: `{command}` failed with exit code {error.returncode} (see above)")
+
+
+def _task(task: str, extra: list[str]) -> None:
     if task == "install":
         ensure_venv()
     elif task == "run":

@@ -10,8 +10,10 @@ reuses them to put numbers on one run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
+import select
 import statistics
 import sys
 import tempfile
@@ -22,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+import test_robust_abuse as abuse  # noqa: E402
 import test_robust_crash as crash  # noqa: E402
 import test_robust_input as bad_input  # noqa: E402
 import test_robust_service as service  # noqa: E402
@@ -99,6 +102,110 @@ def load_run(folder: Path, seconds: float, clients: int) -> dict:
             "healthy_after": healthy}
 
 
+def _vm(pid: int, key: str) -> int:
+    """A /proc/PID/status figure (VmHWM: peak resident; VmRSS: resident now) in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _cheap_ms(server, samples: int = 5) -> list[float]:
+    """Latencies of a cheap query from 127.0.0.1 (ms); a failure counts as its status."""
+    found = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        response = server.query(service.CHEAP)
+        found.append(round(1000 * (time.perf_counter() - started), 1) if response.status_code == 200
+                     else f"status {response.status_code}")
+    return found
+
+
+def abuse_run(folder: Path) -> dict:
+    """Each abuse of issue 16 against one `kg serve`, with a cheap query timed during it."""
+    import requests
+
+    store = folder / "store"
+    service.ingest_seeds(store)
+    (folder / "token").write_text(service.TOKEN, encoding="utf-8")
+    server = service.Server(store, "--allow-update", "--token-file", str(folder / "token"), "--worker-memory", "300",
+                            timeout_s=5.0, env={"KG_SERVE_HEADER_SECONDS": "5"})
+    results: dict = {}
+    try:
+        results["idle_ms"] = _cheap_ms(server)
+        # 1. slowloris: 200 sockets from one address trickling header bytes
+        sockets = []
+        for _ in range(200):
+            try:
+                sockets.append(abuse.connect_from("127.0.0.2", server.port))
+            except OSError:
+                break
+        requests.get(server.url + "/health", timeout=60)  # the server has decided on each of them
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nX: ")
+        readable, _, _ = select.select(sockets, [], [], 0.5)  # closed on arrival: EOF or reset to read
+        refused = len(readable)
+        during = _cheap_ms(server)
+        closed = sum(abuse.closed_by_server(sock, 30) for sock in sockets)
+        for sock in sockets:
+            sock.close()
+        results["slowloris"] = {"sockets": len(sockets), "refused_at_once": refused, "closed_by_deadline": closed - refused,
+                                "cheap_ms": during}
+        # 2. API flood: 60 concurrent /api/network from one other client
+        statuses: dict[str, int] = {}
+        lock = threading.Lock()
+        session = requests.Session()
+        session.mount("http://", abuse._SourceAdapter("127.0.0.3"))
+
+        def flood() -> None:
+            response = session.get(server.url + "/api/network", params={"depth": "6"}, timeout=120)
+            with lock:
+                statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
+
+        threads = [threading.Thread(target=flood) for _ in range(60)]
+        for thread in threads:
+            thread.start()
+        during = _cheap_ms(server)
+        for thread in threads:
+            thread.join()
+        results["api_flood"] = {"requests": 60, "statuses": statuses, "cheap_ms": during}
+        # 3. a 50 MB Accept header
+        before = _vm(server.process.pid, "VmRSS")
+        sock = abuse.connect_from("127.0.0.4", server.port)
+        status = "reset"
+        try:
+            sock.sendall(b"GET / HTTP/1.1\r\nAccept: " + b"a" * 50_000_000 + b"\r\n\r\n")
+            status = sock.recv(64).split(b"\r\n")[0].decode() or "closed"
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+        finally:
+            sock.close()
+        results["huge_header"] = {"bytes": 50_000_000, "answer": status, "cheap_ms": _cheap_ms(server),
+                                  "server_rss_mb_before": before, "server_rss_mb_after": _vm(server.process.pid, "VmRSS")}
+        # 4. a query that grows its worker (ORDER BY over a cross join)
+        grows = server.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1")
+        health = requests.get(server.url + "/health", timeout=60).json()
+        results["memory"] = {"status": grows.status_code, "message": grows.text.strip(),
+                             "worker_peak_mb": health["worker_peak_bytes"] >> 20, "cheap_ms": _cheap_ms(server)}
+        # 5. nesting 5,000 deep, as a query and as an update with the token
+        deep = "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000
+        as_update = deep.replace("SELECT * WHERE", "DELETE { ?s ?p ?o } WHERE", 1)
+        results["deep"] = {"query": server.query(deep).status_code, "update": abuse.update(server, as_update).status_code,
+                           "server_alive": server.process.poll() is None, "cheap_ms": _cheap_ms(server)}
+        health = requests.get(server.url + "/health", timeout=60).json()
+        results["refused_requests"] = health["refused"]
+        results["peak_mb"] = {"server": _vm(server.process.pid, "VmHWM"),
+                              "workers_now": [_vm(pid, "VmHWM") for pid in health["worker_pids"]],
+                              "worker_peak_seen": health["worker_peak_bytes"] >> 20}
+    finally:
+        server.stop()
+    return results
+
+
 def markdown(report: dict) -> str:
     bad, kills, load = report["bad_inputs"], report["kill_loop"], report["load"]
     lines = ["## Robustness", "", f"Bad inputs: one ingest of {len(bad['outcomes'])} problem reports, "
@@ -114,6 +221,27 @@ def markdown(report: dict) -> str:
               f"Load: {load['clients']} clients x {load['seconds']:g} s of mixed queries: {load['queries']} served, "
               f"error rate {load['error_rate']:.2%}, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} ms "
               f"(statuses {load['statuses']}); healthy afterwards: {load['healthy_after']}.", ""]
+    abuse_figures = report.get("abuse")
+    if abuse_figures:
+        a = abuse_figures
+        lines += ["Abuse (issue 16), one `kg serve` with `--worker-memory 300`, a 5 s query deadline and a 5 s header "
+                  f"deadline; a cheap query (`ASK`) from another client during each, ms (idle: {a['idle_ms']}):", "",
+                  "| abuse | outcome | cheap query during it (ms) |", "|---|---|---|",
+                  f"| {a['slowloris']['sockets']} slow-header sockets from one address | {a['slowloris']['refused_at_once']} "
+                  f"refused at once (per-client cap), {a['slowloris']['closed_by_deadline']} closed at the header deadline "
+                  f"| {a['slowloris']['cheap_ms']} |",
+                  f"| {a['api_flood']['requests']} concurrent `/api/network?depth=6` from one address | statuses "
+                  f"{a['api_flood']['statuses']} | {a['api_flood']['cheap_ms']} |",
+                  f"| a {a['huge_header']['bytes'] // 1_000_000} MB `Accept` header | {a['huge_header']['answer']}; server "
+                  f"resident {a['huge_header']['server_rss_mb_before']} -> {a['huge_header']['server_rss_mb_after']} MB "
+                  f"| {a['huge_header']['cheap_ms']} |",
+                  f"| `ORDER BY` over a cross join | {a['memory']['status']}: {a['memory']['message']} (worker peak seen "
+                  f"{a['memory']['worker_peak_mb']} MB) | {a['memory']['cheap_ms']} |",
+                  f"| `{{` nested 5,000 deep, as query / as update with the token | {a['deep']['query']} / "
+                  f"{a['deep']['update']}, server alive: {a['deep']['server_alive']} | {a['deep']['cheap_ms']} |",
+                  "", f"Requests refused with 429 in all: {a['refused_requests']}. Peak resident memory: server process "
+                  f"{a['peak_mb']['server']} MB, workers now {a['peak_mb']['workers_now']} MB, largest worker seen "
+                  f"{a['peak_mb']['worker_peak_seen']} MB.", ""]
     return "\n".join(lines)
 
 
@@ -128,6 +256,7 @@ def main() -> None:
         folder = Path(scratch)
         (folder / "kills").mkdir()
         (folder / "load").mkdir()
+        (folder / "abuse").mkdir()
         loop = crash.kill_loop(folder / "kills", kills=args.kills)
         report = {
             "bad_inputs": bad_inputs(folder / "bad"),
@@ -137,6 +266,7 @@ def main() -> None:
                           "final_code": loop.final_code, "final_quads": loop.final_quads,
                           "clean_quads": loop.clean_quads, "same_quads_as_clean": loop.same_quads_as_clean},
             "load": load_run(folder / "load", args.load_seconds, args.clients),
+            "abuse": abuse_run(folder / "abuse"),
         }
     report["seconds"] = round(time.monotonic() - started, 1)
     OUT.mkdir(parents=True, exist_ok=True)

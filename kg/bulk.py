@@ -30,9 +30,11 @@ by one `VALUES` query per chunk, so the check costs no memory and ~1 ms per chun
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -94,6 +96,7 @@ class IngestReport:
     wrote: bool = False  # whether anything was written (the met-with summary then needs a refresh)
     touched: set[str] = field(default_factory=set)  # participants, before and after, of the written graphs
     summary: object | None = None  # the kg.summary.Refresh that followed, if any
+    events: object | None = None  # the kg.event_graph.Refresh that followed, if any
 
     @property
     def failed(self) -> int:
@@ -107,11 +110,55 @@ class IngestReport:
 _extractor = None
 
 
-def _init_worker() -> None:
+def _alive(pid: int) -> bool:
+    """Whether the process runs: a killed one stays a zombie until reaped, which counts as gone."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True  # no /proc: trust kill()
+
+
+class _QuietWhenOrphaned:
+    """A worker's stderr that goes silent once the ingest that started it is gone: a
+    `kill -9` of `kg ingest` must not leave its workers printing BrokenPipeError
+    tracebacks from the pool's result pipe into the user's terminal."""
+
+    def __init__(self, stream, parent: int) -> None:
+        self.stream, self.parent = stream, parent
+
+    def write(self, text: str) -> int:
+        return self.stream.write(text) if _alive(self.parent) else len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+def _watch_parent(parent: int) -> None:
+    """Ends this worker quietly soon after the ingest process is gone (kill -9 leaves no
+    one to stop the pool)."""
+    while _alive(parent):
+        time.sleep(0.2)
+    os._exit(0)
+
+
+def _init_worker(parent: int | None = None) -> None:
     """One Extractor per process (compiling the knowledge base takes about a second);
     Ctrl-C is the parent's to handle, so a worker never dies mid-task on it."""
     global _extractor
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        import sys
+        import threading
+
+        sys.stderr = _QuietWhenOrphaned(sys.stderr, parent)
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     from kg.extract import Extractor
 
     _extractor = Extractor()
@@ -161,6 +208,24 @@ class _Done:
         return self.value
 
 
+def _start_quiet_resource_tracker() -> None:
+    """multiprocessing's resource tracker outlives a killed ingest and then warns about
+    "leaked semaphore objects" it cleans up anyway: start it with its stderr on /dev/null."""
+    from multiprocessing import resource_tracker
+
+    try:
+        saved = os.dup(2)
+    except OSError:
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 class _Pool:
     def __init__(self, workers: int) -> None:
         # forkserver: workers start from a clean process, not a copy of one holding the
@@ -169,7 +234,30 @@ class _Pool:
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             context.set_forkserver_preload(["kg.extract", "kg.rdf"])
-        self.pool = context.Pool(workers, initializer=_init_worker)
+        _start_quiet_resource_tracker()
+        if threading.current_thread() is not threading.main_thread():  # signals are the main thread's
+            self.pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
+            return
+        # A Ctrl-C while the pool starts (workers wait for the forkserver to import the
+        # preload, a second or two) must neither reach the forkserver, which would print
+        # its KeyboardInterrupt traceback, nor orphan half-started workers, which print
+        # theirs when they find the parent gone. So the server starts with SIGINT ignored
+        # (it inherits that and keeps it), and an interrupt during the start is held until
+        # the pool exists, then raised, so that the caller terminates the pool.
+        interrupted: list[int] = []
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            if method == "forkserver":
+                from multiprocessing import forkserver
+
+                forkserver.ensure_running()
+            signal.signal(signal.SIGINT, lambda number, _frame: interrupted.append(number))
+            self.pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            self.terminate()
+            raise KeyboardInterrupt
 
     def submit(self, articles: list[Article]):
         return self.pool.apply_async(_extract_task, (articles,))
@@ -232,9 +320,11 @@ class Writer:
     """Accumulates extracted articles and writes them a batch at a time (see module doc)."""
 
     def __init__(self, store, *, batch_articles: int = BATCH_ARTICLES, batch_bytes: int = BATCH_BYTES,
-                 use_bulk_load: bool | None = None, before_first_write: Callable[[], None] | None = None) -> None:
+                 use_bulk_load: bool | None = None, before_first_write: Callable[[], None] | None = None,
+                 before_replace: Callable[[list[ox.NamedNode]], None] | None = None) -> None:
         self.store = store
         self.before_first_write = before_first_write
+        self.before_replace = before_replace  # sees the graphs about to be replaced, before they are
         self.wrote = False
         self.touched: set[str] = set()  # actor IRIs whose met-with rows the written graphs change
         self.embedded = hasattr(store, "raw")
@@ -269,6 +359,8 @@ class Writer:
             from kg.summary import participants
 
             self.touched |= participants(self.store, self.replacing)
+            if self.before_replace:
+                self.before_replace(list(self.replacing))
         for _, extracted in self.replaced + self.new:
             self.touched.update(extracted.participants)
         if self.replaced:
@@ -290,11 +382,32 @@ class Writer:
         raw = self.store.raw
         graphs = [rdf.graph_iri(a.id) for a, _ in items]
         markers = ", ".join(str(g) for g in graphs)
-        raw.update(f"INSERT DATA {{ {PENDING_NODE} {PENDING_PRED} {markers} }}")
-        raw.bulk_load(b"".join(_as_nquads(x.body, g) for g, (_, x) in zip(graphs, items)), format=ox.RdfFormat.N_QUADS)
+        body = b"".join(_as_nquads(x.body, g) for g, (_, x) in zip(graphs, items))
         hashes = "\n".join(f"GRAPH {g} {{ {_hash_triple(a)} }}" for g, (a, _) in zip(graphs, items))
-        raw.update(f"INSERT DATA {{\n{hashes}\n}} ;\nDELETE DATA {{ {PENDING_NODE} {PENDING_PRED} {markers} }}")
+        with _ctrl_c_after():  # a Ctrl-C during the bulk load lets the batch finish first
+            raw.update(f"INSERT DATA {{ {PENDING_NODE} {PENDING_PRED} {markers} }}")
+            raw.bulk_load(body, format=ox.RdfFormat.N_QUADS)
+            raw.update(f"INSERT DATA {{\n{hashes}\n}} ;\nDELETE DATA {{ {PENDING_NODE} {PENDING_PRED} {markers} }}")
         self.written_quads += sum(x.quads for _, x in items)
+
+
+@contextlib.contextmanager
+def _ctrl_c_after() -> Iterator[None]:
+    """Holds back SIGINT until the block ends, then raises KeyboardInterrupt as usual.
+    Python raises it after the native call it arrived in returns, which for a bulk load
+    was between the quads and their content hashes: the batch was then left pending, so
+    `kg stats` counted articles that the resume then dropped and ingested again."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _as_nquads(ntriples: bytes, graph: ox.NamedNode) -> bytes:
@@ -353,7 +466,8 @@ def run(store, paths: Iterable[str], *, metadata: Path | None = None, published:
         source: str | None = None, force: bool = False, workers: int | None = None,
         batch_articles: int | None = None, use_bulk_load: bool | None = None, extractor=None,
         on_outcome: Callable[[Outcome], None] | None = None,
-        before_first_write: Callable[[], None] | None = None) -> IngestReport:
+        before_first_write: Callable[[], None] | None = None,
+        before_replace: Callable[[list[ox.NamedNode]], None] | None = None) -> IngestReport:
     """Ingest everything `paths` hold into `store`; see the module docstring for the design.
 
     `workers` defaults to the usable cores; inputs smaller than one chunk are extracted in
@@ -370,7 +484,7 @@ def run(store, paths: Iterable[str], *, metadata: Path | None = None, published:
     workers = workers or default_workers()
     batch_articles = batch_articles or int(os.environ.get("KG_INGEST_BATCH") or BATCH_ARTICLES)
     writer = Writer(store, batch_articles=batch_articles, use_bulk_load=use_bulk_load,
-                    before_first_write=before_first_write)
+                    before_first_write=before_first_write, before_replace=before_replace)
     notify = on_outcome or (lambda outcome: None)
     # `extracting` holds (articles, replaces, result) in input order; `waiting` what the
     # writer holds but has not committed, so a failure can still be reported per article.
@@ -438,9 +552,16 @@ def run(store, paths: Iterable[str], *, metadata: Path | None = None, published:
         while extracting:
             collect_oldest()
         commit(writer.flush())
-    except BaseException:
+    except BaseException as error:
         if executor is not None:
             executor.terminate()
+        if isinstance(error, KeyboardInterrupt):
+            # Leave what a resume will see: graphs a bulk load had begun are dropped now,
+            # so `kg stats` does not count articles the next run will treat as not stored.
+            try:
+                report.recovered += recover_interrupted(store)
+            except Exception:  # the next run recovers them instead
+                pass
         raise
     finally:
         report.wrote, report.touched = writer.wrote, writer.touched

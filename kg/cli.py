@@ -18,6 +18,36 @@ from rich.table import Table
 from kg import queries as named_queries
 from kg.sources import SourceProblem
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"kg-meetings {version('kg-meetings')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("kg-meetings (not installed)")
+        raise typer.Exit()
+
+
+def _no_flag_type() -> None:
+    """Typer 0.2x's help shows a type after every option, `--help <bool>` and `--json <bool>`
+    included, although a flag takes no value: flags show none here."""
+    import typer.core
+
+    option = getattr(typer.core, "TyperOption", None)
+    shown = getattr(option, "display_type_rich", None)
+    if shown is None or getattr(shown, "_kg_flags", False):
+        return
+
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    display_type_rich._kg_flags = True
+    option.display_type_rich = display_type_rich
+
+
+_no_flag_type()
+
 class _Commands(typer.Typer):
     """Reports a store that fails in the middle of a command (a remote server that stops
     answering or refuses a query) in one line and exit code 2, as one that cannot be
@@ -41,6 +71,16 @@ app = _Commands(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """A knowledge graph of diplomatic meetings and stated positions, extracted from Arabic news."""
+
+
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -304,7 +344,7 @@ def queries() -> None:
     for q in named_queries.catalogue().values():
         out.print(f"[bold]{q.name}[/bold] — {q.title}: {q.description}")
         for p in q.params:
-            out.print(f"    {p.name} ({p.type}): {p.doc}")
+            out.print(f"    {p.name} ({p.type}{', required' if p.required else ''}): {p.doc}")
 
 
 @app.command()
@@ -377,18 +417,25 @@ def meetings(
 
     Examples:  kg meetings --actor Putin --since 2020   kg meetings --actor "خامنئي" --json
     """
+    from kg.relations import date_bounds
+
+    try:
+        bounds = date_bounds(since, until)  # --until 2019: to the end of 2019, as everywhere
+    except ValueError as error:
+        raise typer.BadParameter(str(error))
     graph_store = _open(store, read_only=True)
     try:
-        rows = _select_named(graph_store, "meetings", {"actor": _actor_iri(actor, graph_store) if actor else None, "since": since, "until": until})
+        rows = _select_named(graph_store, "meetings", {"actor": _actor_iri(actor, graph_store) if actor else None, **bounds})
     finally:
         graph_store.close()
-    for row in rows:
-        row["participants"] = row.get("participants", "").split(" | ")
-        row["articles"] = row.get("articles", "").split(" | ")
+    for row in rows:  # GROUP_CONCAT has no order: sorted, so the same store prints the same
+        row["participants"] = sorted(p for p in row.get("participants", "").split(" | ") if p)
+        row["articles"] = sorted(a for a in row.get("articles", "").split(" | ") if a)
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    table_rows = [{**r, "participants": ", ".join(r["participants"]), "articles": ", ".join(r["articles"])} for r in rows]
+    table_rows = [{**r, "date": r.get("date") or (f"~{r['reported']} (reported)" if r.get("reported") else "?"),
+                   "participants": ", ".join(r["participants"]), "articles": ", ".join(r["articles"])} for r in rows]
     _print_rows(table_rows, ["date", "status", "placeLabel", "participants", "articles"], "table")
 
 
@@ -438,11 +485,37 @@ def stats(store: Optional[str] = StoreOption, as_json: bool = JsonOption) -> Non
         out.print(f"{key:>12}: {value}")
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail before the banner when the port is taken, with the way out (uvicorn would start
+    the application first and then stop on `address already in use`)."""
+    import socket
+
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        err.print(f"[red]error:[/red] cannot bind {host}: {error}")
+        raise typer.Exit(2)
+    family, kind, proto, _, address = infos[0]
+    probe = socket.socket(family, kind, proto)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        probe.bind(address)
+    except OSError as error:
+        err.print(f"[red]error:[/red] cannot listen on {host}:{port}: {error.strerror or error}")
+        err.print("Another program (perhaps another `kg serve`) uses that port: choose another with "
+                  "--port or the KG_PORT variable (also read by `python3 tasks.py run`), e.g. `kg serve --port 7879`.")
+        raise typer.Exit(2)
+    finally:
+        probe.close()
+
+
 @app.command()
 def serve(
     store: Optional[str] = StoreOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind. The default only accepts local clients."),
-    port: int = typer.Option(7878, "--port", help="TCP port."),
+    port: int = typer.Option(7878, "--port", envvar="KG_PORT", help="TCP port."),
     allow_update: bool = typer.Option(False, "--allow-update", help="Accept SPARQL Update and Graph Store writes (needs --token-file)."),
     token_file: Optional[Path] = typer.Option(None, "--token-file", help="File holding the bearer token that writes must present."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds a query may run before it is cancelled (503)."),
@@ -450,6 +523,7 @@ def serve(
     cors: Optional[str] = typer.Option(None, "--cors", help="Allow this browser origin (e.g. https://example.org); off by default."),
     max_body: int = typer.Option(10_000_000, "--max-body", help="Largest request body in bytes (413 beyond)."),
     workers: int = typer.Option(0, "--workers", help="Query worker processes (0: one per core, 2 to 8)."),
+    worker_memory: int = typer.Option(2048, "--worker-memory", help="Megabytes a query worker may use (0: no limit); a query that needs more is stopped (503)."),
 ) -> None:
     """Serve SPARQL over HTTP (SPARQL 1.1 Protocol), named queries, a JSON API and a web page.
 
@@ -462,11 +536,16 @@ def serve(
     if allow_update and token_file is None:
         raise typer.BadParameter("--allow-update needs --token-file: writes always require a token", param_hint="--allow-update")
     options = {"workers": workers} if workers > 0 else {}
+    _check_port(host, port)
     try:
         run(store=store, host=host, port=port, allow_update=allow_update, token_file=token_file, timeout=timeout,
-            max_results=max_results, cors=cors, max_body=max_body, **options)
+            max_results=max_results, cors=cors, max_body=max_body, worker_memory=worker_memory << 20, **options)
     except (ValueError, OSError) as error:
         err.print(f"[red]error:[/red] {error}")
+        if "lock" in str(error).lower():
+            err.print(f"The store {store or ''} is in use by another process (another `kg serve`, or a `kg ingest` "
+                      "still running). Stop that process first, or query the server that holds it "
+                      "(e.g. `kg meetings --store http://127.0.0.1:7878`), or serve another --store.")
         if allow_update and store and store.startswith(("http://", "https://")):
             err.print("Over a remote store `kg serve` is a read-only proxy: send writes to the remote "
                       "server's own endpoint, or run `kg serve --allow-update` where the store directory is.")
@@ -480,11 +559,12 @@ def evaluate(
     metadata: Optional[Path] = typer.Option(None, "--metadata", "-m", help="Metadata JSON for the articles."),
     predictions: Optional[Path] = typer.Option(None, "--predictions", help="Score this prediction JSON instead of extracting."),
     entities: Optional[Path] = typer.Option(None, "--entities", help="Entities JSON (default: entities.json beside GOLD_DIR)."),
+    errors: bool = typer.Option(False, "--errors", help="Also list every error by kind (missed/extra meeting, wrong participants, date, place, missed statement, wrong speaker) with its sentence."),
     as_json: bool = JsonOption,
 ) -> None:
     """Score extraction against gold annotations, with the same figures as the reference scorer.
 
-    Example:  kg eval tests/data/dev/gold --articles tests/data/dev/articles --metadata tests/data/dev/metadata.json
+    Example:  kg eval tests/data/dev/gold --articles tests/data/dev/articles --metadata tests/data/dev/metadata.json --errors
     """
     from kg import evaluate as ev
     from kg.extract import Extractor
@@ -494,6 +574,7 @@ def evaluate(
     entities_path = entities or gold_dir.parent / "entities.json"
     if not entities_path.exists():
         raise typer.BadParameter(f"no entities file at {entities_path}; pass --entities", param_hint="--entities")
+    texts: dict[str, str] = {}
     if predictions:
         pred = json.loads(predictions.read_text(encoding="utf-8"))
     else:
@@ -503,17 +584,24 @@ def evaluate(
         extractions = [x for x in extract_all([str(articles)], metadata=metadata, extractor=extractor)
                        if not isinstance(x, SourceProblem)]
         pred = to_predictions(extractions, extractor.kb)
-    report = ev.score(ev.load_gold(gold_dir), pred, ev.load_entities(entities_path))
+        texts = {x.article.id: x.article.text for x in extractions}
+    gold_docs, known = ev.load_gold(gold_dir), ev.load_entities(entities_path)
+    report = ev.score(gold_docs, pred, known)
+    found = ev.diagnose(gold_docs, pred, known, texts) if errors else []
     if as_json:
-        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+        result = report.to_dict() | ({"errors": [e.to_dict() for e in found]} if errors else {})
+        out.print_json(json.dumps(result, ensure_ascii=False))
     else:
         sys.stdout.write(ev.render_table(report) + "\n")
+        if errors:
+            sys.stdout.write(ev.render_errors(found) + "\n")
 
 
 def _register_command_groups() -> None:
-    from kg import cli_actors, cli_scale
+    from kg import cli_actors, cli_events, cli_scale
 
     cli_actors.register(app)
+    cli_events.register(app)
     cli_scale.register(app)
 
 

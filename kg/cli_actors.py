@@ -13,13 +13,14 @@ import re
 import sys
 import textwrap
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from kg.lookups import ActorMatch, AmbiguousActor, UnknownActor
+if TYPE_CHECKING:  # imported where used: kg.lookups loads the extractor, which `kg --help` need not wait for
+    from kg.lookups import ActorMatch
 
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _STORE_HELP = "Store directory, or http(s) URL of a SPARQL server. Default: ~/.local/share/kg-meetings/store"
@@ -102,6 +103,7 @@ def _open(store: Optional[str]):
 def _resolve(graph_store, name: str, known) -> ActorMatch:
     """One actor, or a clear message and exit code 2."""
     from kg import relations
+    from kg.lookups import AmbiguousActor, UnknownActor
 
     try:
         return relations.resolve(graph_store, name, known=known)

@@ -403,6 +403,164 @@ def _score_statements(gold_statements: Sequence[dict], predicted: Sequence[dict]
     return counts
 
 
+# --------------------------------------------------------------------------- errors
+
+
+ERROR_KINDS = ("missed meeting", "extra meeting", "wrong participants", "wrong date", "wrong place",
+               "missed statement", "wrong speaker", "extra statement")
+
+
+@dataclass(frozen=True)
+class Error:
+    """One disagreement with the gold, with the words of the article it is about: the unit of
+    the study loop (what was missed, where, and what the extractor said instead)."""
+
+    kind: str
+    document: str
+    detail: str
+    sentence: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "document": self.document, "detail": self.detail, "sentence": self.sentence}
+
+
+def _label(entity: Any) -> str:
+    if isinstance(entity, str):
+        return entity
+    if not entity:
+        return "-"
+    return str(entity.get("label_ar") or entity.get("label") or "?")
+
+
+def _sentence_around(text: str, needle_start: int, needle_end: int, limit: int = 400) -> str:
+    """The sentence holding a span: from the last full stop or line break before it to the next."""
+    if needle_start < 0:
+        return ""
+    starts = [text.rfind(mark, 0, needle_start) for mark in (".", "\n", "؟", "!")]
+    start = max(starts) + 1
+    ends = [i for i in (text.find(mark, needle_end) for mark in (".", "\n", "؟", "!")) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    return " ".join(text[start:end].split())[:limit]
+
+
+def _find_folded(text: str, needle: str) -> tuple[int, int]:
+    """Where a gold string stands in the article, found through the scorer's folding."""
+    folded_needle = normalise(needle)
+    if not folded_needle:
+        return -1, -1
+    # normalise() changes lengths only by dropping marks and spaces; search word by word instead
+    words = text.split(" ")
+    positions, cursor = [], 0
+    for word in words:
+        positions.append(cursor)
+        cursor += len(word) + 1
+    folded_words = [normalise(word) for word in words]
+    target = folded_needle.split(" ")
+    for i in range(len(folded_words)):
+        window = " ".join(w for w in folded_words[i:i + len(target) + 3] if w)
+        if window.startswith(" ".join(target)):
+            return positions[i], positions[i] + len(needle)
+    return -1, -1
+
+
+def _meeting_sentence(text: str, meeting: Mapping[str, Any], entities: Entities) -> str:
+    evidence = meeting.get("evidence") or []
+    if evidence and isinstance(evidence[0], Mapping) and "start" in evidence[0]:
+        return _sentence_around(text, evidence[0]["start"], evidence[0]["end"])
+    for name in meeting.get("participants", []):
+        for alias in sorted(entities.names.get(name, ()), key=len, reverse=True):
+            start, end = _find_folded(text, alias)
+            if start >= 0:
+                return _sentence_around(text, start, end)
+    return ""
+
+
+def diagnose(gold_docs: list[dict], predictions: dict, entities: Entities,
+             texts: Mapping[str, str] | None = None) -> list[Error]:
+    """Every disagreement with the gold, paired as score() pairs them, by kind."""
+    texts = texts or {}
+    found: list[Error] = []
+    usable_meetings = _usable_meetings(predictions)
+    for gold_doc in gold_docs:
+        name = gold_doc["document"]
+        text = texts.get(name, "")
+        doc_meetings = [m for m in usable_meetings if _belongs_to(m.get("documents", []), name)]
+        paired_gold: dict[int, int] = {}
+        for candidate in _meeting_candidates(gold_doc["meetings"], doc_meetings, entities):
+            if candidate.gold_index in paired_gold or candidate.predicted_index in paired_gold.values():
+                continue
+            paired_gold[candidate.gold_index] = candidate.predicted_index
+        for gold_index, gold in enumerate(gold_doc["meetings"]):
+            people = " + ".join(gold["participants"])
+            if gold_index not in paired_gold:
+                found.append(Error("missed meeting", name, f"{people} ({gold.get('date')}, {gold.get('location')})",
+                                   _meeting_sentence(text, gold, entities)))
+                continue
+            meeting = doc_meetings[paired_gold[gold_index]]
+            sentence = _meeting_sentence(text, meeting, entities)
+            predicted = meeting["participants"]
+            missing = [p for p in gold["participants"] if not any(entities.matches(q, p) for q in predicted)]
+            extra = [_label(q) for q in predicted if not any(entities.matches(q, p) for p in gold["participants"])]
+            if missing or extra:
+                found.append(Error("wrong participants", name,
+                                   f"gold {people}; missing {missing or '-'}; extra {extra or '-'}", sentence))
+            if not _date_agrees(meeting, gold):
+                found.append(Error("wrong date", name, f"{people}: gold {gold['date']}, predicted {meeting.get('date')}",
+                                   sentence))
+            if not _location_agrees(meeting, gold, entities):
+                found.append(Error("wrong place", name, f"{people}: gold {gold['location']}, predicted "
+                                   f"{_label(meeting.get('location'))}", sentence))
+        for index, meeting in enumerate(doc_meetings):
+            if index not in paired_gold.values():
+                people = " + ".join(_label(p) for p in meeting["participants"])
+                found.append(Error("extra meeting", name, f"{people} ({meeting.get('date')}, "
+                                   f"{_label(meeting.get('location'))})", _meeting_sentence(text, meeting, entities)))
+        doc_statements = [s for s in predictions.get("statements", []) if _belongs_to(_statement_documents(s), name)]
+        found.extend(_statement_errors(name, text, gold_doc["statements"], doc_statements, entities))
+    return found
+
+
+def _statement_errors(name: str, text: str, gold_statements: Sequence[dict], predicted: Sequence[dict],
+                      entities: Entities) -> list[Error]:
+    found = []
+    texts = [_comparable_text(statement) for statement in predicted]
+    used: set[int] = set()
+    for gold in gold_statements:
+        evidence = normalise(gold["evidence"])
+        holding = [index for index, t in enumerate(texts) if evidence in t]
+        right = [index for index in holding if _has_right_speaker(predicted[index], _speakers_of(gold), entities)]
+        used.update(right or holding)
+        if gold.get("optional") or right:
+            continue
+        start, end = _find_folded(text, gold["evidence"])
+        sentence = _sentence_around(text, start, end)
+        speakers = " + ".join(_speakers_of(gold))
+        if holding:
+            said = ", ".join(_label(s) for s in predicted[holding[0]].get("speakers", []))
+            found.append(Error("wrong speaker", name, f"gold {speakers}, predicted {said}: {gold['evidence']}", sentence))
+        else:
+            found.append(Error("missed statement", name, f"{speakers}: {gold['evidence']}", sentence))
+    for index, statement in enumerate(predicted):
+        if index not in used:
+            said = ", ".join(_label(s) for s in statement.get("speakers", []))
+            found.append(Error("extra statement", name, f"{said}: {statement.get('text', '')[:160]}"))
+    return found
+
+
+def render_errors(errors: Sequence[Error]) -> str:
+    lines = []
+    for kind in ERROR_KINDS:
+        of_kind = [e for e in errors if e.kind == kind]
+        if not of_kind:
+            continue
+        lines.append(f"== {kind} ({len(of_kind)})")
+        for error in of_kind:
+            lines.append(f"  {error.document}: {error.detail}")
+            if error.sentence:
+                lines.append(f"      | {error.sentence}")
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- report
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import rdf, summary
+from kg import event_graph, rdf, summary
 from kg.bulk import IngestReport, Outcome, run
 from kg.extract import Extractor
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase
@@ -22,7 +22,8 @@ from kg.model import Extraction
 from kg.sources import SourceProblem, read_articles
 from kg.store import GraphStore
 
-__all__ = ["IngestReport", "Outcome", "ensure_knowledge", "extract_all", "ingest", "knowledge_version", "stored_hash"]
+__all__ = ["IngestReport", "Outcome", "ensure_knowledge", "extract_all", "ingest", "knowledge_version", "remove",
+           "stored_hash"]
 
 KGO = "https://w3id.org/kg-meetings/ontology#"
 _VERSION_NODE = ox.NamedNode("https://w3id.org/kg-meetings/id/knowledge")
@@ -30,9 +31,12 @@ _VERSION_PRED = ox.NamedNode(KGO + "knowledgeVersion")
 
 
 def knowledge_version() -> str:
-    """Changes whenever a knowledge file or the ontology changes."""
+    """Changes whenever a knowledge file, the ontology or relations.rq changes (the met-with
+    summary copies names from the first and rows of the last, so each means a rebuild)."""
+    from kg.queries import QUERIES_DIR
+
     digest = hashlib.sha256()
-    for path in sorted(KNOWLEDGE_DIR.rglob("*.json")) + [rdf.ONTOLOGY_PATH]:
+    for path in sorted(KNOWLEDGE_DIR.rglob("*.json")) + [rdf.ONTOLOGY_PATH, QUERIES_DIR / "relations.rq"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -63,22 +67,67 @@ def stored_hash(store: GraphStore, article_id: str) -> str | None:
 def ingest(store: GraphStore, paths: Iterable[str], *, metadata: Path | None = None, published: date | None = None,
            source: str | None = None, extractor: Extractor | None = None, force: bool = False,
            workers: int | None = None, on_outcome: Callable[[Outcome], None] | None = None,
-           on_summary: Callable[[int, int], None] | None = None) -> IngestReport:
+           on_summary: Callable[[int, int], None] | None = None, events: bool = True) -> IngestReport:
     """Store every article `paths` hold, skipping those stored with the same text (unless
     `force`); `workers` processes extract in parallel (default: the usable cores). Then
-    bring the met-with summary up to date (`on_summary(done, total)` reports on that):
-    the touched actors' rows, or everything if the summary was not complete before."""
+    bring the events (kg.event_graph) and the met-with summary up to date (`on_summary(done, total)` reports on that):
+    the touched actors' rows, or everything if the summary was not complete before.
+    `events=False` leaves the event graphs stale (for measuring their cost; the next
+    ingest with events rebuilds them)."""
     ours = not getattr(store, "keeps_summary", False)  # a `kg serve` rebuilds after our writes itself
     was_complete = ours and summary.is_complete(store)
+    # Events: the graphs written, and the reports replaced graphs held (kg.event_graph).
+    events_complete = events and event_graph.is_complete(store)
+    written: list[str] = []
+    former: list = []
+
+    def outcome(item: Outcome) -> None:
+        if item.status == "ingested":
+            written.append(item.item.id)
+        if on_outcome:
+            on_outcome(item)
+
+    def before_first_write() -> None:
+        event_graph.mark_stale(store)
+        if ours:
+            summary.mark_stale(store)
+
+    def before_replace(graphs: list[ox.NamedNode]) -> None:
+        if events_complete:
+            former.extend(event_graph.reports_in(store, graphs))
+
     report = run(store, paths, metadata=metadata, published=published, source=source, force=force,
-                 workers=workers, extractor=extractor, on_outcome=on_outcome,
-                 before_first_write=(lambda: summary.mark_stale(store)) if ours else None)
+                 workers=workers, extractor=extractor, on_outcome=outcome,
+                 before_first_write=before_first_write, before_replace=before_replace)
+    if events and (report.wrote or not events_complete):
+        report.events = event_graph.refresh(store, written if events_complete else None, report.touched, former)
+        report.touched |= report.events.actors  # relations count events: their rows may change too
     # New names in the knowledge base mean new labels in every row: rebuild them all.
-    if ours and (report.wrote or report.knowledge_changed or not was_complete):
+    if ours and (report.wrote or report.knowledge_changed or not was_complete or report.events is not None):
         everything = not was_complete or report.knowledge_changed
         report.summary = summary.refresh(store, None if everything else report.touched, progress=on_summary)
         if hasattr(store, "flush"):
             store.flush()
+    return report
+
+
+def remove(store: GraphStore, article_ids: Iterable[str]) -> IngestReport:
+    """Take articles out of the store: their graphs, their reports from their events, their
+    meetings from the met-with summary."""
+    ids = list(dict.fromkeys(article_ids))
+    report = IngestReport()
+    ours = not getattr(store, "keeps_summary", False)
+    was_complete = ours and summary.is_complete(store)
+    graphs = [rdf.graph_iri(a) for a in ids]
+    report.touched = summary.participants(store, graphs) if ours else set()
+    if ours:
+        summary.mark_stale(store)
+    report.events = event_graph.remove_articles(store, ids)
+    report.wrote = True
+    if ours:
+        report.summary = summary.refresh(store, report.touched if was_complete else None)
+    if hasattr(store, "flush"):
+        store.flush()
     return report
 
 

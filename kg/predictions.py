@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kg.event_graph import resolve_extractions
 from kg.knowledge import KnowledgeBase
 from kg.model import Actor, Extraction, Place
 
@@ -27,11 +28,17 @@ def _place(place: Place | None) -> dict | None:
 
 
 def to_predictions(extractions: Iterable[Extraction], kb: KnowledgeBase) -> dict:
+    """Each report's meeting keeps its own values; `event` is shared by the reports of one
+    encounter across the set (kg.events), as score_events.py reads it, and the same id its
+    event has in the store."""
+    extractions = list(extractions)
+    events = resolve_extractions(extractions)
     meetings, statements = [], []
     for ex in extractions:
         doc = ex.article.id
-        for m in ex.meetings:
+        for i, m in enumerate(ex.meetings):
             meetings.append({
+                "event": events[(doc, i)].id,
                 "participants": [_entity(a, kb) for a in m.participants],
                 "date": m.date,
                 "location": _place(m.place),

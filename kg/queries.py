@@ -4,8 +4,12 @@ A query file documents itself in its leading comments:
 
     # title: Meetings of an actor
     # description: ...
-    # param: actor iri   The actor (an IRI, e.g. from `kg actor`)
+    # param: actor iri required  The actor (an IRI, e.g. from `kg actor`)
     # param: since date  Only meetings on or after this day
+
+A parameter marked `required` must be given: without it the query would answer rows
+that cannot be read (every actor's counterparts mixed together), so binding refuses it,
+and the CLI and the HTTP service (400) say which parameter is missing.
 
 Parameters are bound as RDF terms in an inline VALUES block placed at the start of the
 WHERE clause, serialised by pyoxigraph, so user input is never spliced into query text.
@@ -32,7 +36,7 @@ import pyoxigraph as ox
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(\w+)\s*(.*)$")
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(\w+)(?:\s+(required)\b)?\s*(.*)$")
 _FIELD = re.compile(r"^#\s*(title|description|example):\s*(.*)$")
 _FAST_PATH = re.compile(r"^#\s*fast path:\s*([\w-]+)(?:\s+unless\s+(.*))?$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -43,6 +47,7 @@ class Param:
     name: str
     type: str  # iri | date | string | integer
     doc: str
+    required: bool = False
 
     def term(self, value: str) -> ox.NamedNode | ox.Literal:
         if self.type == "iri":
@@ -85,6 +90,10 @@ class NamedQuery:
         if unknown:
             raise ValueError(f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}; "
                              f"it takes: {', '.join(sorted(known)) or 'none'}")
+        missing = [p.name for p in self.params if p.required and p.name not in values]
+        if missing:
+            raise ValueError(f"query {self.name!r} needs the parameter {', '.join(missing)} "
+                             f"(e.g. {self.example or ', '.join(m + '=...' for m in missing)})")
         if not self.params:
             return self.text
         row = " ".join(str(p.term(values[p.name])) if p.name in values else "UNDEF" for p in self.params)
@@ -107,13 +116,14 @@ def with_values(text: str, variable: str, terms: list[ox.NamedNode]) -> str:
 
 
 @lru_cache(maxsize=None)
-def statement(name: str) -> str:
-    """The text of `queries/summary/NAME` (.rq or .ru): upkeep statements, not named queries."""
+def statement(name: str, folder: str = "summary") -> str:
+    """The text of `queries/FOLDER/NAME` (.rq or .ru): upkeep statements, not named queries
+    (`summary/` keeps the met-with summary, `events/` the event graphs)."""
     for suffix in (".rq", ".ru"):
-        path = QUERIES_DIR / "summary" / (name + suffix)
+        path = QUERIES_DIR / folder / (name + suffix)
         if path.exists():
             return path.read_text(encoding="utf-8")
-    raise KeyError(f"no statement {name!r} in {QUERIES_DIR / 'summary'}")
+    raise KeyError(f"no statement {name!r} in {QUERIES_DIR / folder}")
 
 
 def _parse(path: Path) -> NamedQuery:
@@ -127,7 +137,7 @@ def _parse(path: Path) -> NamedQuery:
                 break
             continue
         if m := _PARAM.match(line):
-            params.append(Param(m.group(1), m.group(2), m.group(3).strip()))
+            params.append(Param(m.group(1), m.group(2), m.group(4).strip(), m.group(3) == "required"))
         elif m := _FIELD.match(line):
             fields[m.group(1)] = m.group(2).strip()
         elif m := _FAST_PATH.match(line):

@@ -9,9 +9,11 @@ Why the IRIs look the way they do:
 - No blank nodes anywhere, so re-ingesting an article yields exactly the same quads and
   the store stays the same (quads are a set).
 - Resource IRIs are derived from content, not counters: an actor from its
-  knowledge-base key, a dated meeting from (participants, date, place, status), so the
-  same meeting reported by two articles is one node with two `prov:wasDerivedFrom`, each
-  link in its own article's graph. Dropping one article's graph leaves the other's.
+  knowledge-base key, a meeting as one article reports it (a *report*) from (article,
+  participants, date, place, status). Reports of one encounter in several articles are
+  joined by an event (`kg.events` decides which): a `kgo:MeetingEvent` in a graph of its
+  own, pointing at each report (`kgo:report`) and article, its IRI derived from the
+  event's day and common participants (see `kg.events`).
 - Each article's facts (including the descriptions of the actors and places it
   mentions) live in that article's named graph, so an article can be replaced or
   removed by graph. The knowledge base and the ontology live in the default graph.
@@ -74,6 +76,7 @@ SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in PREFIXE
 
 class RDF:
     type = NamedNode(RDF_NS + "type")
+    value = NamedNode(RDF_NS + "value")
     langString = NamedNode(RDF_NS + "langString")
 
 
@@ -196,6 +199,13 @@ class KGO:
     articleList = NamedNode(KGO_NS + "articleList")
     summaryComplete = NamedNode(KGO_NS + "summaryComplete")
     summaryRecord = NamedNode(KGO_NS + "summaryRecord")
+    MeetingEvent = NamedNode(KGO_NS + "MeetingEvent")
+    ReportedValue = NamedNode(KGO_NS + "ReportedValue")
+    report = NamedNode(KGO_NS + "report")
+    reportCount = NamedNode(KGO_NS + "reportCount")
+    reportedPlace = NamedNode(KGO_NS + "reportedPlace")
+    reportedDate = NamedNode(KGO_NS + "reportedDate")
+    eventsComplete = NamedNode(KGO_NS + "eventsComplete")
 
 
 ACTOR_CLASS: dict[str, NamedNode] = {
@@ -286,17 +296,41 @@ def office_iri(person_key: str, role: str, of: str, start: str | None) -> NamedN
 
 
 def meeting_iri(meeting: Meeting, article_id: str) -> NamedNode:
-    """A dated meeting is identified by what it is, so two reports of it meet in one node;
-    an undated one cannot be told apart from another meeting of the same people, so it
-    stays within its article (keyed by where it is first mentioned)."""
+    """One article's report of a meeting: a dated one is identified by what it says (so an
+    article repeating it gives one node), an undated one also by where it is first
+    mentioned. Reports of one encounter in several articles meet in an event (`event_iri`)."""
     participants = sorted(actor_iri(actor.key).value for actor in meeting.participants)
     if meeting.date:
         place = meeting.place.key if meeting.place else ""
-        digest = _digest("dated", *participants, meeting.date, place, meeting.status)
+        digest = _digest("report", article_id, *participants, meeting.date, place, meeting.status)
     else:
         first = min((span.start for span in meeting.evidence), default=0)
         digest = _digest("undated", article_id, *participants, meeting.status, str(first))
     return NamedNode(f"{ID_NS}meeting/{digest}")
+
+
+EVENT_GRAPH_PREFIX = f"{ID_NS}event-graph/"
+EVENTS_STATE_GRAPH = NamedNode(f"{ID_NS}events/state")  # holds the mark that the events are complete
+
+
+def is_derived_graph(graph: str) -> bool:
+    """Graphs ingest derives from the article graphs (events, the met-with summary), not articles."""
+    return graph.startswith(EVENT_GRAPH_PREFIX) or graph in (EVENTS_STATE_GRAPH.value, f"{ID_NS}summary/met-with")
+
+
+def event_iri(event_id: str) -> NamedNode:
+    """One real-world encounter (`kg.events.Event.id`), joining its reports."""
+    return NamedNode(f"{ID_NS}event/{_segment(event_id)}")
+
+
+def event_graph_iri(event_id: str) -> NamedNode:
+    """The graph of one event, replaced or dropped as a whole when its reports change."""
+    return NamedNode(EVENT_GRAPH_PREFIX + _segment(event_id))
+
+
+def report_iri(ref: str) -> NamedNode:
+    """A report's node from the `ref` kg.event_graph gave it (its IRI as read from the store)."""
+    return NamedNode(ref)
 
 
 SUMMARY_GRAPH = NamedNode(f"{ID_NS}summary/met-with")  # the graph of the met-with summary (kg.summary)
@@ -478,6 +512,65 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
     for actor in extraction.actors:
         quads.actor(actor)
     return quads.quads
+
+
+# ---------------------------------------------------------------------------
+# Events (see kg.events and kg.event_graph)
+# ---------------------------------------------------------------------------
+
+
+_PLACE_NS = f"{ID_NS}place/"
+
+
+def event_quads(event) -> list[Quad]:
+    """One `kg.events.Event` as `kg.event_graph` makes it (reports, actors and places
+    identified by their IRIs), in its own graph: every
+    report and article, everyone any report names, the agreed date and status, and each
+    place and date reported with the articles reporting it (two places: both, no
+    schema:location), so a disagreement is visible rather than silently settled."""
+    node = event_iri(event.id)
+    graph = event_graph_iri(event.id)
+    quads: dict[Quad, None] = {}
+
+    def add(subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal) -> None:
+        quads[Quad(subject, predicate, obj, graph)] = None
+
+    add(node, RDF.type, KGO.MeetingEvent)
+    add(node, KGO.status, STATUS[event.status])
+    if event.date:
+        add(node, SCHEMA.startDate, date_literal(event.date))
+    for actor in event.attendees:
+        add(node, KGO.participant, NamedNode(actor))
+    for report in event.reports:
+        add(node, KGO.report, report_iri(report.ref))
+        add(node, PROV.wasDerivedFrom, article_iri(report.article))
+    add(node, KGO.reportCount, Literal(len(event.reports)))
+    places = event.places
+    if len(places) == 1:
+        add(node, SCHEMA.location, NamedNode(places[0]))
+    for place in places:
+        local = place[len(_PLACE_NS):] if place.startswith(_PLACE_NS) else _digest(place)
+        value = NamedNode(f"{node.value}/place/{local}")
+        add(node, KGO.reportedPlace, value)
+        add(value, RDF.type, KGO.ReportedValue)
+        add(value, RDF.value, NamedNode(place))
+        for report in event.reports:
+            if report.place == place:
+                add(value, PROV.wasDerivedFrom, article_iri(report.article))
+    for day in sorted({r.date for r in event.reports if r.date}):
+        value = NamedNode(f"{node.value}/date/{_segment(day)}")
+        add(node, KGO.reportedDate, value)
+        add(value, RDF.type, KGO.ReportedValue)
+        add(value, RDF.value, date_literal(day))
+        for report in event.reports:
+            if report.date == day:
+                add(value, PROV.wasDerivedFrom, article_iri(report.article))
+    return list(quads)
+
+
+def events_complete_quad() -> Quad:
+    """The mark that the event graphs match the article graphs."""
+    return Quad(EVENTS_STATE_GRAPH, KGO.eventsComplete, _TRUE, EVENTS_STATE_GRAPH)
 
 
 # ---------------------------------------------------------------------------

@@ -62,7 +62,9 @@ def _until_day(value: str | None) -> str | None:
     return value
 
 
-def _dates(since: str | None, until: str | None) -> dict[str, str | None]:
+def date_bounds(since: str | None, until: str | None) -> dict[str, str | None]:
+    """`since` and `until` as the named queries take them: checked, and `until` a whole
+    period (`until 2019` is 2019-12-31). For every command, so they all agree."""
     since, until = check_date(since, "since"), check_date(until, "until")
     if since and until and since > _until_day(until):
         raise ValueError(f"since ({since}) is after until ({until})")
@@ -247,7 +249,7 @@ class Edge:
 def counterparts(store: GraphStore, actor: ActorMatch, since: str | None = None, until: str | None = None,
                  with_: ActorMatch | None = None, known: Directory | None = None) -> list[Counterpart]:
     known = known or directory(store)
-    params = {"actor": actor.iri, "with": with_.iri if with_ else None, **_dates(since, until)}
+    params = {"actor": actor.iri, "with": with_.iri if with_ else None, **date_bounds(since, until)}
     if params["since"] is None and params["until"] is None and summary.is_complete(store):
         found = summary.counterpart_rows(store, actor.iri, params["with"])
     else:
@@ -267,7 +269,7 @@ def meetings(store: GraphStore, actor: ActorMatch | None = None, with_: ActorMat
     if status not in (None, "held", "planned"):
         raise ValueError(f"status: held or planned, not {status!r}")
     known = known or directory(store)
-    params = {"actor": actor.iri if actor else None, "with": with_.iri if with_ else None, **_dates(since, until)}
+    params = {"actor": actor.iri if actor else None, "with": with_.iri if with_ else None, **date_bounds(since, until)}
     records = []
     for r in _select(store, "actor-meetings", params):
         if status and r["status"] != status:
@@ -300,7 +302,7 @@ def statements(store: GraphStore, actor: ActorMatch, since: str | None = None, u
                topic: str | None = None, known: Directory | None = None) -> list[StatementRecord]:
     """Oldest first. `topic` matches whatever the spelling (case, hamza, ta marbuta, diacritics)."""
     known = known or directory(store)
-    params = {"speaker": actor.iri, **_dates(since, until)}
+    params = {"speaker": actor.iri, **date_bounds(since, until)}
     records = [StatementRecord(r["statement"], r.get("published"), r["documentId"], r.get("url"), r.get("publisher"),
                                r.get("headline"), r.get("verb", ""), r["content"], r.get("evidence"),
                                tuple(known.actor(i) for i in _split(r.get("speakers"), " ")),
@@ -316,7 +318,7 @@ def edges(store: GraphStore, since: str | None = None, until: str | None = None,
     """Every pair that met (held meetings), each once."""
     known = known or directory(store)
     return [Edge(known.actor(r["a"]), known.actor(r["b"]), int(r["meetings"]), r.get("first"), r.get("last"))
-            for r in _select(store, "relation-edges", _dates(since, until))]
+            for r in _select(store, "relation-edges", date_bounds(since, until))]
 
 
 # ---------------------------------------------------------------------------

@@ -9,10 +9,12 @@ applied, nothing else: evidence offsets point into exactly that string.
 """
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
 import re
+import stat
 import sys
 import time
 import unicodedata
@@ -105,7 +107,14 @@ def read_articles(
         max_bytes=max_bytes,
         timeout=timeout,
     )
-    return (item for path in paths for item in reader.read(path))
+
+    def everything() -> Iterator[Article | SourceProblem]:
+        for path in paths:
+            yield from reader.read(path)
+        if metadata is not None:
+            yield from reader.unmatched_metadata(Path(metadata))
+
+    return everything()
 
 
 def load_metadata(path: Path) -> dict[str, dict]:
@@ -152,6 +161,8 @@ class _Reader:
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.first_seen: dict[str, str] = {}  # article id -> where it was first read
+        self.read_names: set[str] = set()  # file names read, for unmatched metadata entries
+        self.input_dirs: set[Path] = set()
         self.metadata_by_directory: dict[Path, dict[str, dict]] = {}
 
     def read(self, path: str) -> Iterator[Article | SourceProblem]:
@@ -163,24 +174,47 @@ class _Reader:
             yield from self._read_local(Path(path), where=path)
 
     def _read_local(self, path: Path, where: str) -> Iterator[Article | SourceProblem]:
-        if path.is_dir():
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            yield SourceProblem(where, _stat_problem(error, path))
+            return
+        if stat.S_ISDIR(mode):
             yield from self._read_directory(path)
-        elif not path.exists():
-            yield SourceProblem(where, "no such file or directory")
+        elif not stat.S_ISREG(mode):
+            yield SourceProblem(where, f"not a regular file ({_kind(mode)}): skipped")
         else:
+            self.read_names.add(path.name)
             yield from self._finish(self._read_file(path, where), directory=path.parent)
 
     def _read_directory(self, directory: Path) -> Iterator[Article | SourceProblem]:
+        """Every article file in the directory; an entry that cannot be followed (a symlink
+        loop, a dangling link) or is no regular file (a FIFO would block the read forever)
+        is reported by name, and the rest is still read."""
+        self.input_dirs.add(directory)
         try:
-            names = sorted(entry.name for entry in os.scandir(directory)
-                           if entry.is_file() and entry.name.lower().endswith(ARTICLE_SUFFIXES))
+            entries = sorted((entry for entry in os.scandir(directory)
+                              if entry.name.lower().endswith(ARTICLE_SUFFIXES)), key=lambda entry: entry.name)
         except OSError as error:
             yield SourceProblem(str(directory), f"cannot list the directory: {error.strerror or error}")
             return
-        if not names:
+        names, problems = [], []
+        for entry in entries:
+            try:
+                mode = os.stat(entry.path).st_mode  # follows symlinks, as reading would
+            except OSError as error:
+                problems.append(SourceProblem(entry.path, _stat_problem(error, entry.path)))
+                continue
+            if stat.S_ISREG(mode):
+                names.append(entry.name)
+            elif not stat.S_ISDIR(mode):
+                problems.append(SourceProblem(entry.path, f"not a regular file ({_kind(mode)}): skipped"))
+        yield from problems
+        if not names and not problems:
             yield SourceProblem(str(directory), "no .txt, .html, .htm, .jsonl or .ndjson files in the directory")
         for name in names:
             file = directory / name
+            self.read_names.add(name)
             yield from self._finish(self._read_file(file, str(file)), directory=directory)
 
     def _read_file(self, path: Path, where: str) -> Iterator[_Found | SourceProblem]:
@@ -198,7 +232,7 @@ class _Reader:
             if size > self.max_bytes:
                 yield SourceProblem(where, f"larger than the {_size(self.max_bytes)} limit ({_size(size)})")
                 return
-            with path.open("rb") as stream:
+            with path.open("rb") as stream:  # a regular file (checked): opening cannot block
                 raw = stream.read(self.max_bytes + 1)
         except OSError as error:
             yield SourceProblem(where, f"cannot read: {error.strerror or error}")
@@ -269,6 +303,19 @@ class _Reader:
             title=entry.get("title") or found.title,
         )
 
+    def unmatched_metadata(self, metadata: Path) -> Iterator[SourceProblem]:
+        """A warning naming the entries of an explicit metadata file that match no article
+        of this run and no file beside it or in a directory read: a typo, or files that are
+        gone. Entries for files that exist but were not asked for stay quiet."""
+        places = {metadata.parent, *self.input_dirs}
+        missing = sorted(key for key in self.explicit_metadata or {}
+                         if key not in self.first_seen and key not in self.read_names
+                         and not any((place / key).exists() for place in places if "/" not in key))
+        if missing:
+            shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+            yield SourceProblem(str(metadata), f"{len(missing)} metadata entries name no article read and no "
+                                               f"file that exists: {shown}", "warning")
+
     def _metadata_for(self, directory: Path | None) -> dict[str, dict]:
         if self.explicit_metadata is not None:
             return self.explicit_metadata
@@ -317,6 +364,22 @@ def _document(raw: bytes, *, where: str, article_id: str, kind: Literal["text", 
             return
         title, published = _first_line(text), None
     yield _Found(where, article_id, text, title=title, published=published)
+
+
+def _stat_problem(error: OSError, path: str | Path) -> str:
+    if error.errno == errno.ELOOP:
+        return "a symbolic link loop (too many levels of symbolic links): skipped"
+    if error.errno == errno.ENOENT:
+        return "a symbolic link to nothing: skipped" if os.path.islink(path) else "no such file or directory"
+    return f"cannot read: {error.strerror or error}"
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def _normalise(text: str) -> str:

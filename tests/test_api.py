@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -28,11 +26,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    location = tmp_path_factory.mktemp("api") / "store"
-    subprocess.run([sys.executable, "-m", "kg.cli", "ingest", str(ROOT / "seeds"), "--metadata",
-                    str(ROOT / "seeds" / "metadata.json"), "--store", str(location)], check=True, capture_output=True)
-    store = EmbeddedStore(location, read_only=True)
+def base(seeds_store_shared):
+    store = EmbeddedStore(seeds_store_shared, read_only=True)  # the session's seeds store (tests/conftest.py)
     app = Starlette(routes=api.routes(lambda: store))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

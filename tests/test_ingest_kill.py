@@ -11,10 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from bench.corpus import write_corpus
-from kg import bulk, rdf, summary
+from kg import bulk, event_graph, rdf, summary
 from kg.extract import Extractor
 from kg.sources import read_articles
 from kg.store import EmbeddedStore
@@ -39,8 +40,13 @@ def summary_rows(store: EmbeddedStore) -> set[str]:
     return {str(q) for q in store.raw.quads_for_pattern(None, None, None, rdf.SUMMARY_GRAPH)}
 
 
+def event_quads(store: EmbeddedStore) -> set[str]:
+    return {str(q) for q in store.raw
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(rdf.EVENT_GRAPH_PREFIX)}
+
+
 def article_graphs(store: EmbeddedStore) -> set[str]:
-    return {g.value for g in store.named_graphs()} - {rdf.SUMMARY_GRAPH.value}
+    return {g.value for g in store.named_graphs() if not rdf.is_derived_graph(g.value)}
 
 
 def check_complete(store_dir: Path, truth: dict[str, tuple[str, int, int]]) -> int:
@@ -55,6 +61,11 @@ def check_complete(store_dir: Path, truth: dict[str, tuple[str, int, int]]) -> i
             before = summary_rows(store)
             summary.refresh(store)
             assert summary_rows(store) == before
+        # so are events marked complete
+        if event_graph.is_complete(store):
+            before = event_quads(store)
+            event_graph.rebuild(store)
+            assert event_quads(store) == before
         bulk.recover_interrupted(store)
         stored = counts_in_store(store)
         for article_id, found in stored.items():

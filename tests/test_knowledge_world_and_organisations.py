@@ -21,7 +21,9 @@ PERSONS_FILE = Path(__file__).resolve().parents[1] / "kg" / "knowledge" / "perso
 # every office key the title table knows (roles.json is the single list of offices)
 ROLE_KEYS = {spec.get("alias_of", key) for key, spec in json.loads(
     (Path(__file__).resolve().parent.parent / "kg/knowledge/roles.json").read_text(encoding="utf-8"))["roles"].items()}
-ORGANISATION_CODES = {"UN", "ARAB_LEAGUE", "GCC", "EU", "NATO", "IAEA", "OIC", "AU", "OPEC", "ICRC", "WHO"}
+# every international body the knowledge base names (UN agencies such as UNHCR and OCHA included)
+ORGANISATION_CODES = {org["code"] for org in json.loads(
+    (Path(__file__).resolve().parent.parent / "kg/knowledge/organisations.json").read_text(encoding="utf-8"))}
 ISO_ALPHA3 = re.compile(r"[A-Z]{3}")
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 LATIN_LETTER = re.compile("[A-Za-z]")

@@ -10,7 +10,7 @@ import rdflib
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Variable, serialize
 from pyshacl import validate
 
-from kg import rdf
+from kg import event_graph, events, rdf
 from kg.model import Actor, Article, Extraction, Meeting, Place, Span, Statement
 
 PUTIN = Actor("vladimir-putin", "person", "Vladimir Putin", "فلاديمير بوتين", "Q7747")
@@ -241,22 +241,46 @@ def test_reingest_adds_nothing():
     assert len(store) == count
 
 
-def test_same_dated_meeting_from_two_articles_is_one_node():
+def test_same_dated_meeting_from_two_articles_is_two_reports_joined_by_one_event():
     store = Store()
     store.extend(rdf.extraction_quads(article_a()))
     store.extend(rdf.extraction_quads(article_b()))
-    reception = rdf.meeting_iri(article_a().meetings[0], article_a().article.id)
-    assert reception == rdf.meeting_iri(article_b().meetings[0], article_b().article.id)
-    assert len(meeting_nodes(store)) == 3  # reception (shared), trio, planned
-    sources = {q.object for q in store.quads_for_pattern(reception, rdf.PROV.wasDerivedFrom, None, None)}
-    assert sources == {rdf.article_iri(article_a().article.id), rdf.article_iri(article_b().article.id)}
+    report_a = rdf.meeting_iri(article_a().meetings[0], article_a().article.id)
+    report_b = rdf.meeting_iri(article_b().meetings[0], article_b().article.id)
+    assert report_a != report_b  # each article keeps its own report
+    assert len(meeting_nodes(store)) == 4  # reception twice, trio, planned
+    for report, extraction in ((report_a, article_a()), (report_b, article_b())):
+        graphs = {q.graph_name for q in store.quads_for_pattern(report, None, None, None)}
+        assert graphs == {rdf.article_graph(extraction.article)}
+    reports = event_graph.reports_as_stored(article_a()) + event_graph.reports_as_stored(article_b())
+    joined = [e for e in events.resolve(reports) if len(e.reports) > 1]
+    assert [[(r.article, r.ref) for r in e.reports] for e in joined] == [[("a/001 موسكو.txt", "0"), ("b-002", "0")]]
+    store.extend(rdf.event_quads(replace(joined[0], reports=tuple(
+        replace(r, ref=rdf.meeting_iri(x.meetings[int(r.ref)], r.article).value)
+        for r, x in zip(joined[0].reports, (article_a(), article_b()))))))
+    event = rdf.event_iri(joined[0].id)
+    assert {q.object for q in store.quads_for_pattern(event, rdf.KGO.report, None, None)} == {report_a, report_b}
+    assert {q.object for q in store.quads_for_pattern(event, rdf.PROV.wasDerivedFrom, None, None)} == {
+        rdf.article_iri("a/001 موسكو.txt"), rdf.article_iri("b-002")}
 
     store.remove_graph(rdf.article_graph(article_a().article))
-    assert meeting_nodes(store) == {reception.value}
-    sources = {q.object for q in store.quads_for_pattern(reception, rdf.PROV.wasDerivedFrom, None, None)}
-    assert sources == {rdf.article_iri(article_b().article.id)}
-    participants = {q.object for q in store.quads_for_pattern(reception, rdf.KGO.participant, None, None)}
+    participants = {q.object for q in store.quads_for_pattern(report_b, rdf.KGO.participant, None, None)}
     assert participants == {rdf.actor_iri(PUTIN.key), rdf.actor_iri(ARAGHCHI.key)}
+
+
+def test_event_graphs_conform_and_an_event_without_reports_does_not(shapes, ontology):
+    quads = rdf.extraction_quads(article_a()) + rdf.extraction_quads(article_b())
+    extractions = {"a/001 موسكو.txt": article_a(), "b-002": article_b()}
+    for event in events.resolve(event_graph.reports_as_stored(article_a()) + event_graph.reports_as_stored(article_b())):
+        as_stored = tuple(replace(r, ref=rdf.meeting_iri(extractions[r.article].meetings[int(r.ref)], r.article).value)
+                          for r in event.reports)
+        quads += rdf.event_quads(replace(event, reports=as_stored))
+    conforms, text = shacl(quads, shapes, ontology)
+    assert conforms, text
+    broken = [q for q in quads if q.predicate != rdf.KGO.report]
+    conforms, text = shacl(broken, shapes, ontology)
+    assert not conforms
+    assert "An event joins at least one report" in text
 
 
 def test_undated_meetings_stay_apart_and_status_splits_nodes():

@@ -44,7 +44,7 @@ ex:quotes {{
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 COUNT_G2 = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}p> ?o }}"
 TOKEN = "s3cret-token-for-tests-0123456789"
-TIMEOUT = 10  # seconds any single client call may take in these tests
+TIMEOUT = 60  # seconds any single client call may take in these tests: a hang guard only
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +74,17 @@ def url(master, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def limited(master, tmp_path_factory):
-    """Two workers, no waiting room, a short timeout and a small row cap."""
-    app = create_app(copy_of(master, tmp_path_factory), timeout=1.5, max_results=25, workers=2, queue_size=0)
+    """Two workers, no waiting room and a timeout that SLOW (a cube of the store, ~10^12
+    rows) always reaches while a count answers far within it, even on a loaded machine."""
+    app = create_app(copy_of(master, tmp_path_factory), timeout=5.0, max_results=25, workers=2, queue_size=0)
+    with serve_in_thread(app) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def capped(master, tmp_path_factory):
+    """A small row cap and no deadline to race: only the cap can cut an answer short."""
+    app = create_app(copy_of(master, tmp_path_factory), timeout=300, max_results=25, workers=1)
     with serve_in_thread(app) as base:
         yield base
 
@@ -213,13 +222,13 @@ def test_body_over_the_limit_is_413(url):
 # --- limits -----------------------------------------------------------------------------
 
 
-def test_row_cap_is_signalled(limited):
-    response = get(limited, "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+def test_row_cap_is_signalled(capped):
+    response = get(capped, "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert response.headers["X-KG-Truncated"] == "true" and response.headers["X-KG-Max-Results"] == "25"
     assert response.json()["truncated"] is True and len(response.json()["results"]["bindings"]) == 25
-    csv = get(limited, "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }", "format": "csv"})
+    csv = get(capped, "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }", "format": "csv"})
     assert csv.headers["X-KG-Truncated"] == "true" and len(csv.text.splitlines()) == 26
-    small = get(limited, "/sparql", params={"query": COUNT_G2})
+    small = get(capped, "/sparql", params={"query": COUNT_G2})
     assert small.headers["X-KG-Truncated"] == "false" and "truncated" not in small.json()
 
 
@@ -266,9 +275,22 @@ def test_named_queries_are_listed_with_their_parameters(url):
     catalogue = named_queries.catalogue()
     assert set(listing) == set(catalogue) and {"statements", "stats"} <= set(listing)
     for name, query in catalogue.items():
-        assert listing[name]["params"] == [{"name": p.name, "type": p.type, "doc": p.doc} for p in query.params]
+        assert listing[name]["params"] == [{"name": p.name, "type": p.type, "doc": p.doc, "required": p.required}
+                                           for p in query.params]
         assert listing[name]["title"] == query.title and listing[name]["url"] == f"{url}/queries/{name}"
     assert "topic" in [p["name"] for p in listing["statements"]["params"]]
+    required = {name: [p["name"] for p in q["params"] if p["required"]] for name, q in listing.items()}
+    assert {name: needed for name, needed in required.items() if needed} == {
+        "relations": ["actor"], "met-with": ["actor"], "actor-statements": ["speaker"]}
+
+
+@pytest.mark.parametrize("name, needed", [("relations", "actor"), ("met-with", "actor"), ("actor-statements", "speaker")])
+def test_a_missing_required_parameter_is_a_400_naming_it(url, name, needed):
+    response = get(url, f"/queries/{name}")
+    assert response.status_code == 400
+    assert f"needs the parameter {needed}" in response.text and f"{needed}=https://" in response.text
+    since_only = get(url, f"/queries/{name}", params={"since": "2020"} if name != "met-with" else {"with": EX + "x"})
+    assert since_only.status_code == 400 and f"needs the parameter {needed}" in since_only.text
 
 
 def test_named_query_runs_with_conneg(url):
@@ -324,12 +346,12 @@ def test_dump_streams_trig_gzipped_when_asked(url):
     assert len(rdflib.Graph().parse(data=turtle.text, format="turtle")) > 0
 
 
-def test_cors_only_for_the_configured_origin(url, limited):
+def test_cors_only_for_the_configured_origin(url, capped):
     allowed = get(url, "/sparql", params={"query": COUNT_G2}, headers={"Origin": "https://client.example"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://client.example"
     other = get(url, "/sparql", params={"query": COUNT_G2}, headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
-    off = get(limited, "/sparql", params={"query": COUNT_G2}, headers={"Origin": "https://client.example"})
+    off = get(capped, "/sparql", params={"query": COUNT_G2}, headers={"Origin": "https://client.example"})
     assert "Access-Control-Allow-Origin" not in off.headers  # CORS is opt-in
 
 

@@ -36,6 +36,7 @@ def browser(tmp_path):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--window-size=1400,1100", f"--user-data-dir={tmp_path / 'profile'}"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # to see Content-Security-Policy reports
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(30)
     try:
@@ -70,3 +71,38 @@ def test_page_runs_an_example_and_draws_the_views(url, browser, tmp_path):
     browser.save_screenshot(str(screenshot))
     assert screenshot.stat().st_size > 10_000
     print(f"screenshot: {screenshot}")
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory):
+    """A store whose results hold a javascript: IRI, as any writer could put there."""
+    import pyoxigraph as ox
+
+    path = tmp_path_factory.mktemp("browser-hostile") / "store"
+    store = ox.Store(str(path))
+    for target in ("javascript:document.title='owned'", "https://example.org/fine"):
+        store.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode(target),
+                          ox.NamedNode("urn:x:g")))
+    store.flush()
+    del store
+    with serve_in_thread(create_app(path)) as base:
+        yield base
+
+
+def test_page_links_only_web_addresses_under_its_csp(hostile_url, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(hostile_url + "/")
+    browser.execute_script("document.querySelector('.CodeMirror').CodeMirror.setValue(arguments[0])",
+                           "SELECT ?o WHERE { <urn:x:s> <urn:x:p> ?o } ORDER BY ?o")
+    browser.find_element(By.ID, "run").click()
+    WebDriverWait(browser, 20).until(lambda driver: len(driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")) == 2)
+    cells = browser.find_elements(By.CSS_SELECTOR, "#results tbody td")
+    links = [(a.text, a.get_attribute("href")) for a in browser.find_elements(By.CSS_SELECTOR, "#results tbody a")]
+    assert [c.text for c in cells] == ["https://example.org/fine", "javascript:document.title='owned'"]
+    assert links == [("https://example.org/fine", "https://example.org/fine")]
+    cells[1].click()
+    assert browser.title == "Diplomatic meetings: SPARQL"
+    violations = [entry["message"] for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
+    assert violations == []

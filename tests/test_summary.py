@@ -144,7 +144,7 @@ def test_a_new_knowledge_base_version_rebuilds_every_row(tmp_path, extractor):
 def corpus_store(tmp_path_factory, extractor) -> EmbeddedStore:
     """Synthetic articles about many actors, so one new article touches only a few of them."""
     folder = tmp_path_factory.mktemp("summary-corpus")
-    corpus, _, _ = write_corpus(300, folder / "corpus.jsonl", seed=3)
+    corpus, _, _ = write_corpus(80, folder / "corpus.jsonl", seed=3)  # 136 actors: enough to tell a partial update from a full one
     store = EmbeddedStore(folder / "store")
     ingest(store, [str(corpus)], extractor=extractor, workers=1)
     yield store

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from functools import cached_property
 
 from kg.extract.context import ArticleContext
@@ -25,7 +26,7 @@ from kg.extract.triggers import TriggerIndex
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, default
 from kg.model import Actor, Article, Extraction, Meeting, Span, Statement
 
-_CLAUSE_BREAKS = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|في حين|ثم|وذلك|حيث)(?![\u0621-\u064a])|؛|;")
+_CLAUSE_BREAKS = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|في حين|ثم|وذلك|حيث|كما)(?![\u0621-\u064a])|؛|;")
 
 
 class Extractor:
@@ -49,14 +50,15 @@ class Extractor:
         text = folded.text
         day = article.published
         headline_end = _headline_end(text, folded_title=fold(article.title).text.strip() if article.title else None)
-        home = self._home_state(text, headline_end)
+        home = self._home_state(text, headline_end) or self._outlet_state(article.source)
         resolved = self.resolver.resolve(text, day, home, original=lambda s, e: article.text[slice(*folded.span(s, e))])
         dates = find_dates(text, day)
         ctx = ArticleContext(self.kb, folded, day, home, resolved, dates, headline_end, self.trigger_index.find(text))
         ctx.clause_cuts = self._clause_cuts(text, ctx)
         meeting_finder = MeetingFinder(ctx)
         found_meetings = meeting_finder.find()
-        _fill_from_context(found_meetings, meeting_finder.visit_destinations(), _lead_date(ctx))
+        _fill_from_context(found_meetings, meeting_finder.visit_destinations(), _lead_date(ctx), meeting_finder.venue(),
+                           day)
         found_statements = StatementFinder(ctx, found_meetings).find()
         extraction = Extraction(article=article)
         extraction.meetings = [self._meeting(m, ctx, article) for m in found_meetings]
@@ -79,6 +81,21 @@ class Extractor:
             if place:
                 return self.kb.places[place.ref].country
         return None
+
+    def _outlet_state(self, source: str | None) -> str | None:
+        """The outlet's country as its metadata names it ("Youm7 (youm7.com), Egypt"): whose
+        "رئيس الجمهورية" and bare "الرئيس" the report means, when the text has no dateline."""
+        if not source:
+            return None
+        found = {code for name, code in self._english_state_names.items()
+                 if re.search(r"(?<![A-Za-z])" + re.escape(name) + r"(?![A-Za-z])", source)}
+        return found.pop() if len(found) == 1 else None
+
+    @cached_property
+    def _english_state_names(self) -> dict[str, str]:
+        names = {p.name_en: code for code, p in self.kb.polities.items() if p.kind == "country" and p.name_en}
+        names.update({"UAE": "ARE", "KSA": "SAU"})
+        return {name: code for name, code in names.items() if code in self.kb.polities}
 
     def _clause_cuts(self, text: str, ctx: ArticleContext) -> list[int]:
         cuts = {m.start() for m in _CLAUSE_BREAKS.finditer(text)}
@@ -114,6 +131,8 @@ def _headline_end(text: str, folded_title: str | None = None) -> int:
         return 0  # one paragraph: all body
     if folded_title and non_empty[0] != folded_title and not non_empty[0].startswith(folded_title[:30]):
         return 0  # the title came separately (JSON Lines, HTML): the text is the body
+    if _reads_as_lead(non_empty[0]):
+        return 0  # copies of news pages often start with the lead itself: no headline to skip
     pos = 0
     taken = 0
     for line in lines:
@@ -130,6 +149,14 @@ def _headline_end(text: str, folded_title: str | None = None) -> int:
     return min(pos, len(text))
 
 
+def _reads_as_lead(line: str) -> bool:
+    """A headline is short and unpunctuated; a first line that is a long sentence closed by a
+    full stop, or that carries a dateline, is the article's lead paragraph."""
+    words = line.split()
+    closed = line.rstrip("\"”»' ").endswith((".", "،", ":")) and not line.rstrip().endswith("..")
+    return (closed and len(words) >= 7) or len(words) > 30
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -141,6 +168,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _lead_date(ctx: ArticleContext) -> tuple[int, str] | None:
     """The day the lead paragraph gives ("... اليوم السبت"): the frame for the next sentences."""
     body = [s for s in ctx.sentences.spans if s.start >= ctx.headline_end]
+    # bylines and datelines ("ديلي صباح ووكالات", "اسطنبول") are not the lead
+    substantial = [s for s in body if len(ctx.text[s.start:s.end].split()) >= 8]
+    body = [s for s in body if not substantial or s.paragraph >= substantial[0].paragraph]
     if not body:
         return None
     first_paragraph = body[0].paragraph
@@ -152,7 +182,8 @@ def _lead_date(ctx: ArticleContext) -> tuple[int, str] | None:
 
 
 def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str],
-                       lead: tuple[int, str] | None = None) -> None:
+                       lead: tuple[int, str] | None = None, venue: str | None = None,
+                       published: date | None = None) -> None:
     """A meeting the text does not place happens where a participant is visiting; an undated
     one that shares a participant with the article's main (dated) encounter, on that day; an
     undated one right after the lead, on the lead's day."""
@@ -160,6 +191,8 @@ def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str
     for m in meetings:
         if m.date is None and lead and not m.pluperfect and m.status == "held":
             m.date = lead[1]  # the lead sets the day of the events it reports, unless told otherwise
+        elif m.date is None and lead and m.status == "planned" and published and lead[1] > published.isoformat():
+            m.date = lead[1]  # "يلتقي ... يوم الأحد القادم" in the lead: the day of the visit it announces
         if m.place is None:
             for actor in m.participants:
                 if actor.key in destinations:
@@ -171,6 +204,9 @@ def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str
                 m.date = main.date
             if m.place is None:
                 m.place = main.place
+    for m in meetings:
+        if m.place is None and venue and not m.pluperfect:
+            m.place = venue  # the one city the article reports from
 
 
 def _distinct(actors) -> list[Actor]:

@@ -70,9 +70,21 @@ class ArticleContext:
             para_end = len(text) if para_end < 0 else para_end
             j = text.find(close, i + 1, para_end)
             end = para_end if j < 0 else j + 1
-            spans.append((i, end))
+            if j < 0 or not self._quoted_name(i + 1, j):
+                spans.append((i, end))  # '"كاتالين نوفاك" رئيسة المجر': a quoted name is no quotation
             pos = end
         return spans
+
+    def _quoted_name(self, start: int, end: int) -> bool:
+        """Short quoted words, or a quoted span that is mostly a person's name ("اية الله السيد علي الخامنئي")."""
+        words = len(self.text[start:end].split())
+        if words <= 4:
+            return True
+        if words > 7:
+            return False
+        covered = max((min(end, m.end) - max(start, m.start) for m in self.resolved.mentions
+                       if m.kind == "person" and m.start < end and m.end > start), default=0)
+        return covered >= 0.6 * (end - start)  # one person's name, not a quoted list of people
 
     @cached_property
     def _quote_starts(self) -> list[int]:

@@ -68,6 +68,12 @@ class Gazetteer:
                 # the knowledge base lists; first name and father identify the person
                 if len(words) >= 4 and words[1] in ("بن", "ابن"):
                     add(" ".join(words[:3]), Entry("person_short", person.id))
+                # "بن فرحان", "ابن فرحان", "الأمير فيصل": the father's name or the given name of a
+                # Gulf-style name, once the person was named in full
+                if len(words) >= 3 and words[1] in ("بن", "ابن"):
+                    for short in ("بن " + words[2], "ابن " + words[2], words[0]):
+                        if not any(e.kind in ("person", "person_short") for e in table.get(fold_key(short), [])):
+                            add(short, Entry("person_context", person.id))
                 # the family name of a full name refers back to the person once named in full
                 # ("رئيس وزراء باكستان شهباز شريف ... وقال شريف")
                 for short in _surnames(name):
@@ -94,6 +100,11 @@ class Gazetteer:
         for word in kb.triggers.get("group_references", []):
             add(word, Entry("group", fold_key(word)))
 
+        # a short name that is also a place or a country ("سوتشي" the city, not Suu Kyi) only
+        # refers to the person once named in full
+        for key, entries in table.items():
+            if any(e.kind in ("place", "polity", "demonym") for e in entries):
+                table[key] = [Entry("person_context", e.ref) if e.kind == "person_short" else e for e in entries]
         automaton = ahocorasick.Automaton()
         for key, entries in table.items():
             automaton.add_word(key, (key, tuple(entries), ""))

@@ -8,7 +8,7 @@ not read as their meeting. Phone and video calls are never meetings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.extract.context import ArticleContext
 from kg.extract.mentions import Mention, actors_of as _actors
@@ -26,13 +26,26 @@ _ATTACH_WORDS = re.compile(r"^\s*(?:مع|بين|ضم|ضمت|جمع|جمعت|بم
 _PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
 _CAPITAL_WORD = re.compile(r"(?<![\u0621-\u064a])[وب]?(?:ال)?عاصمه(?![\u0621-\u064a])")
 _SEPARATE = re.compile(r"(?<![\u0621-\u064a])(?:منفصل|منفصله|منفصلين|منفصلتين|كل علي حده|كلا علي حده|علي حده|علي انفراد|علي التوالي)(?![\u0621-\u064a])")
+_SIGN_VERBS = {fold_key(w) for w in ("وقع", "وقعا", "وقعت", "يوقع", "يوقعان", "سيوقع", "سيوقعان", "توقع")}
+_COMPLEMENTIZER = re.compile(r"(?<![\u0621-\u064a])(?:ب?ان|ب?انه|ب?انها|ان)(?![\u0621-\u064a])")
+_PICTURE_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:صور|صورا|صوره|مقطع|فيديو|لقطات|مشاهد)\s+$")
+_PLURAL_MEETINGS = {fold_key(w) for w in ("لقاءات", "اللقاءات", "لقاءين", "اجتماعات", "الاجتماعات")}
 _GATHER_VERBS = {fold_key(w) for w in ("جمع", "جمعت", "ضم", "ضمت")}
 _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|اليوم|امس|ايضا|كما)[\s،,]*)*$")
 # "بحضور وزير الخارجية", "في حضور ...": those named next sat in the meeting; "عبر الفيديو" ends the list.
-_ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:بحضور|في حضور)(?![\u0621-\u064a])")
+_ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:بحضور|في حضور|و?بصحبته|و?بصحبتها|و?برفقته|و?برفقتها|يرافقه|ترافقه|يرافقها)(?![\u0621-\u064a])")
 # "وحضر اللقاء وزير الخارجية ...": a sentence that adds people to the meeting just reported.
-_ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+)?(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه)(?![\u0621-\u064a])")
+_ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+|هذه\s+)?(?:جلسه\s+|جلسات\s+)?(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه)(?![\u0621-\u064a])")
+# "وجرى اللقاء في قصر ...، وحضره وزير الخارجية ...": the meeting just reported, and who sat in it
+_ATTENDED_LATER = re.compile(r"\s*و?(?:(?:جري|جرت|عقد|عقدت|تم)\s+(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال)"
+                             r"|[^.\n]{0,40}?(?:خلال|في)\s+(?:اللقاء|اللقاءات|الاجتماع|الاجتماعات|المباحثات|المحادثات))"
+                             r"[^.\n]{0,80}?(?<![\u0621-\u064a])و?(?:حضره|حضرها|بحضور)(?![\u0621-\u064a])")
 _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
+# courtesies between two names of one list: "السلطان المعظم حفظه الله وأخيه فخامة الرئيس"
+_FILLER = re.compile(r"(?<![\u0621-\u064a])(?:المعظم|المفدي|حفظه الله|حفظها الله|رعاه الله|ورعاه|اخيه|واخيه|اخوه|واخوه|"
+                     r"الشقيق|فخامه|دوله|سماحه)(?![\u0621-\u064a])")
+_TOPIC_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:اوضاع|تطورات|مستجدات|ازمه|حرب|عدوان|احداث|وضع|ملف|قضيه|الوضع|التصعيد|تصعيد|الهجمات|هجمات|الاستقرار|استقرار|امن)(?![\u0621-\u064a])")
+_ALSO = re.compile(r"(?<![\u0621-\u064a])و?\s*كما\s*$")
 _VISIT_VERBS = {fold_key(w) for w in ("زار", "زارت")}
 _VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
 
@@ -50,6 +63,7 @@ class FoundMeeting:
     pluperfect: bool = False
     past_verb: bool = False  # "استقبل": held whatever date phrase is near
     anchor: int = 0  # folded offset of the trigger
+    attendees: list[Actor] = field(default_factory=list)  # added as present ("بحضور", "وحضر اللقاء")
 
     @property
     def keyset(self) -> frozenset[str]:
@@ -66,15 +80,18 @@ class MeetingFinder:
     def find(self) -> list[FoundMeeting]:
         ctx = self.ctx
         # "وحضر اللقاء X" reports who attended the meeting before it, not a meeting of its own
-        attended = [m.span() for s in ctx.sentences.spans if (m := _ATTENDED.match(ctx.text, s.start, s.end))]
+        # the whole sentence: "وحضر جلسة المباحثات والاجتماع الموسع كل من ..." reports no meeting of its own
+        attended = [(s.start, s.end) for s in ctx.sentences.spans
+                    if _ATTENDED.match(ctx.text, s.start, s.end) or _ATTENDED_LATER.match(ctx.text, s.start, s.end)]
 
-        def skip(match: re.Match) -> bool:
-            return (match.start() < ctx.headline_end or ctx.in_quote(match.start())
+        def skip(match: re.Match, quoted_ok: bool = False) -> bool:
+            return (match.start() < ctx.headline_end or (ctx.in_quote(match.start()) and not quoted_ok)
                     or any(a <= match.start() < b for a, b in attended))
 
         found: list[FoundMeeting] = []
         for match in ctx.triggers.of("meeting_verb"):
-            if not skip(match):
+            # a participant's own account counts ("... إن الرئيس بوتين التقى وزير الخارجية السوري أمس")
+            if not skip(match, quoted_ok=self._quoted_account(match)):
                 found += self._from_verb(match)
         for match in ctx.triggers.of("meeting_verb_object"):
             if not skip(match):
@@ -87,6 +104,18 @@ class MeetingFinder:
             self._add_attendees(meeting)
         return _merge(found)
 
+    def _quoted_account(self, match) -> bool:
+        """A meeting verb inside a quotation reports a held encounter when it is past tense and
+        names its persons inside the quotation."""
+        word = fold_key(match.group("w"))
+        if word.startswith(("س", "ي", "ت")):
+            return False
+        quote = next(((a, b) for a, b in self.ctx.quotes if a <= match.start() < b), None)
+        if quote is None:
+            return False
+        inside = [m for m in self.ctx.persons_between(*quote, outside_quotes=False) if m.kind == "person" and m.actor]
+        return len({m.actor for m in inside}) >= 2
+
     def _add_attendees(self, meeting: FoundMeeting) -> None:
         """Who attended sits in the meeting: "بحضور X" later in its sentence, or a next sentence
         opening "وحضر اللقاء X". Whoever joined by video or phone is cut off by _LIST_END."""
@@ -96,11 +125,15 @@ class MeetingFinder:
         for marker in _ATTENDANCE.finditer(ctx.text, meeting.anchor, sentence.end):
             spans.append((marker.end(), sentence.end))
         index = ctx.sentences.index_at(meeting.anchor) + 1
-        following = ctx.sentences.spans[index] if index < len(ctx.sentences.spans) else None
-        if following is not None:
-            opening = _ATTENDED.match(ctx.text, following.start, following.end)
+        for following in ctx.sentences.spans[index:index + 3]:
+            # "وحضر اللقاء ..." in one of the next sentences, before any other encounter is reported
+            opening = (_ATTENDED.match(ctx.text, following.start, following.end)
+                       or _ATTENDED_LATER.match(ctx.text, following.start, following.end))
             if opening:
                 spans.append((opening.end(), following.end))
+                break
+            if ctx.triggers.within("meeting_verb", following.start, following.end):
+                break
         for start, end in spans:
             stop = _LIST_END.search(ctx.text, start, end)
             end = stop.start() if stop else end
@@ -109,12 +142,15 @@ class MeetingFinder:
                 if m.kind != "person" or not m.actor:
                     continue
                 between = ctx.text[chain[-1].end:m.start] if chain else ctx.text[start:m.start]
-                if chain and not re.fullmatch(r"[\s،,]*و?\s*", between) and len(between.strip()) > 2:
-                    break
+                if chain and not re.fullmatch(r"[\s،,\"”»]*و?\s*", between) and len(between.strip(' "”»')) > 2 and not (
+                        re.match(r'[\s"”»]*[،,]\s*و', between) and len(between) < 60 and "." not in between
+                        and not ctx.triggers.within("verb", chain[-1].end, m.start)):
+                    break  # a coordinated item whose title we could not resolve ("، ورئيس جهاز ...") continues the list
                 chain.append(m)
             for m in chain:
                 if m.actor not in meeting.participants:
                     meeting.participants.append(m.actor)
+                    meeting.attendees.append(m.actor)
 
     # -- triggers ------------------------------------------------------------------------------
     def _clause(self, pos: int) -> tuple[int, int]:
@@ -138,13 +174,20 @@ class MeetingFinder:
         start, end = self._clause(match.start())
         if self._is_remote(start, end):
             return []
-        persons = ctx.persons_between(start, end)
+        persons = ctx.persons_between(start, end, outside_quotes=not ctx.in_quote(match.start()))
         before = [m for m in persons if m.end <= match.start()]
         after = [m for m in persons if m.start >= match.end()]
         if fold_key(word) in _VISIT_VERBS:
             # "زار X رئيس مجلس النواب" meets a person; "زار X موسكو" only travels
             subject_then_object = len(after) >= 2 or (before and after and _SVO_GAP.match(ctx.text[before[-1].end:match.start()]))
             if not subject_then_object or any(m.kind != "person" for m in after[:2]):
+                return []
+        if fold_key(word) in _SIGN_VERBS:
+            # a signing binds its signatories only: "مع" a partner, a coordinated pair, or a dual verb
+            with_pos = ctx.text.find("مع", match.end(), end)
+            partner = with_pos >= 0 and [m for m in after if m.start > with_pos]
+            pair = len(after) >= 2 and re.fullmatch(r"[\s،,]*و\s*", ctx.text[after[0].end:after[1].start])
+            if not (partner or pair or fold_key(word).endswith(("عا", "عان"))):
                 return []
         is_talk_verb = fold_key(word).startswith(("بحث", "تباحث"))
         if is_talk_verb:
@@ -169,6 +212,13 @@ class MeetingFinder:
             subjects, objects = after[:1], after[1:]
         if subjects[0].kind == "group" and not objects:  # "من المقرر أن يلتقي الوزيران"
             return self._make([_actors(subjects)], status, word, match, pluperfect)
+        if not objects and _ALSO.search(ctx.text, max(start, match.start() - 12), match.start()) and \
+                ctx.triggers.within("meeting_verb", ctx.sentences.at(match.start()).start, match.start()):
+            # "استقبل X Y، كما استقبل Z": the subject of the sentence's first encounter, not the last person named
+            topic = [a for a in self._topic(match.start()) if a not in _actors(subjects)]
+            if topic:
+                return self._make([topic[:1] + _actors(subjects)], status, word, match, pluperfect,
+                                  past_verb=not fold_key(word).startswith(("س", "ي", "ت")))
         if not objects:
             if not before:  # "... حيث التقى رئيس مجلس النواب": the sentence's subject met him
                 sentence = ctx.sentences.at(match.start())
@@ -215,8 +265,16 @@ class MeetingFinder:
             return []
         noun_end = match.end()
         possessive = bool(match.group("s"))
+        # "صرح المتحدث بأن الاجتماع شمل ...": who reports the talks is not in them
+        said = [c.end() for c in _COMPLEMENTIZER.finditer(ctx.text, start, match.start())]
+        if said:
+            persons = [m for m in persons if m.start >= said[-1]]
         after = [m for m in persons if m.start >= noun_end]
         before = [m for m in persons if m.end <= match.start()]
+        if _PICTURE_BEFORE.search(ctx.text, max(start, match.start() - 12), match.start()):
+            # "نشر صور استقبال الرئيس ... الضيف": the pictures' publisher took no part
+            before = []
+            persons = after
         attached = self._attached_after(noun_end, after, end)
         status = self._status(word, start, match.start(), end)
         pluperfect = bool(_PLUPERFECT.search(ctx.text, max(start, match.start() - 90), match.start() + 1))
@@ -250,7 +308,14 @@ class MeetingFinder:
                 prior = [m for m in before if m.end <= verb_before[-1].start()]
                 if prior and _SVO_GAP.match(ctx.text[prior[-1].end:verb_before[-1].start()]):
                     subjects = prior[-1:]
-            group = _actors(subjects) + [a for a in _actors(attached or after) if a not in _actors(subjects)]
+            others = [a for a in _actors(attached or after) if a not in _actors(subjects)]
+            separate = _SEPARATE.search(ctx.text, noun_end, min(end, noun_end + 20)) or \
+                fold_key(word) in _PLURAL_MEETINGS
+            if separate and subjects and len(others) >= 2:
+                # "عقد الملك لقاءات منفصلة مع A، و B، و C": one encounter with each
+                return self._make([_actors(subjects) + [a] for a in others], status, word, match, pluperfect,
+                                  past_verb=past)
+            group = _actors(subjects) + others
             if len(group) >= 2:
                 return make(group)
         if verb_after:
@@ -260,6 +325,9 @@ class MeetingFinder:
             return make((_actors(before[-1:]) if with_first else []) + _actors(after))
         if attached:
             group = _actors(attached)
+            between = re.match(r"\s*(?:\S+\s+){0,2}?بين(?![\u0621-\u064a])", ctx.text[noun_end:attached[0].start])
+            if len(group) < 2 and between:
+                return []  # "المشاورات بين سلطان بلاده ورئيس الجمهورية": the other party is not someone we know
             if len(group) < 2:  # "ولقاء قائد الثورة": the sentence's subject met the one named
                 group = ([a for a in _actors(persons) if a not in group][:1]
                          or [a for a in self._topic(match.start()) if a not in group]) + group
@@ -283,7 +351,7 @@ class MeetingFinder:
         if after and (gap.strip(" ،,") == "" or _ATTACH_WORDS.match(gap) or gap.strip() in ("ب", "ل", "مع", "بين")):
             chain = [after[0]]
             for m in after[1:]:
-                between = text[chain[-1].end:m.start]
+                between = _FILLER.sub(" ", text[chain[-1].end:m.start])  # "السلطان المعظم حفظه الله وأخيه الرئيس"
                 if re.fullmatch(r"[\s،,]*(?:و|ومع|ثم|و?معالي|و?سمو|،\s*و)?\s*", between) or between.strip(" ،,") in ("و", ""):
                     chain.append(m)
                 else:
@@ -325,14 +393,20 @@ class MeetingFinder:
         start, end = ctx.clause(meeting.anchor)
         sentence = ctx.sentences.at(meeting.anchor)
         meeting.place = self._place_in(start, end, meeting.anchor) or self._place_in(sentence.start, sentence.end, meeting.anchor)
-        date = self._date_in(start, end, meeting.anchor) or self._date_in(sentence.start, sentence.end, meeting.anchor)
+        date = self._date_in(start, end, meeting.anchor, meeting.status) or \
+            self._date_in(sentence.start, sentence.end, meeting.anchor, meeting.status)
         if date:
             meeting.date, meeting.date_span = date.value, (date.start, date.end)
             if date.tense == "future" and date.kind != "today" and not meeting.past_verb:
                 meeting.status = "planned"
 
-    def _date_in(self, start: int, end: int, anchor: int):
-        candidates = [d for d in self.ctx.dates if start <= d.start < end and d.value and not self.ctx.in_quote(d.start)]
+    def _date_in(self, start: int, end: int, anchor: int, status: str = "held"):
+        quoted = self.ctx.in_quote(anchor)  # a quoted account takes the dates of its own words
+        candidates = [d for d in self.ctx.dates if start <= d.start < end and d.value
+                      and self.ctx.in_quote(d.start) == quoted]
+        if status == "planned" and any(d.tense == "future" for d in candidates):
+            # "قال اليوم السبت إن الرئيس سيلتقي ... الشهر المقبل": the day of speaking is not the meeting's
+            candidates = [d for d in candidates if d.tense == "future" or d.start > anchor]
         if not candidates:
             return None
         return min(candidates, key=lambda d: abs(d.start - anchor))
@@ -344,11 +418,12 @@ class MeetingFinder:
         for p_start, p_end, place_id, clitic in ctx.resolved.places:
             if not (start <= p_start < end) or ctx.in_quote(p_start):
                 continue
-            prefix = text[max(0, p_start - len(clitic) - 24):p_start - len(clitic)]  # "العاصمه السعوديه "
+            prefix = text[max(0, p_start - len(clitic) - 24):p_start - len(clitic)].rstrip('"«“ ') + " "  # "العاصمه السعوديه "
             visit_destination = clitic == "ل" and re.search(r"(?:زياره|زيارته|زيارتها|جولته|جولتها)(?:\s+\S+){0,3}\s*$", text[max(0, p_start - 40):p_start - 1])
             # "قادما من القدس، حيث التقى ...": the place named just before "حيث" and the trigger
             where_clause = p_start < anchor and re.fullmatch(r"\s*[،,]?\s*حيث\s+", text[p_end:anchor])
-            locative = "ب" in clitic or visit_destination or where_clause or re.search(r"(?:في|الي|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع)\s*$", prefix)
+            locative = "ب" in clitic or visit_destination or where_clause or re.search(
+                r"(?:في|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع|ولايه|محافظه|اماره)\s*$", prefix)
             if not locative:
                 continue
             distance = abs(p_start - anchor) + (0 if p_start > anchor else 5)
@@ -364,6 +439,28 @@ class MeetingFinder:
                     if polity and polity.capital in ctx.kb.places:
                         return polity.capital
         return None
+
+    def venue(self) -> str | None:
+        """The one city the article places things in ("في القاهرة", "بدمشق", "بمدينة شرم الشيخ"),
+        not counting where someone came from: where its unplaced encounters happened. None when
+        the article names two such cities."""
+        ctx = self.ctx
+        text = ctx.text
+        seen: set[str] = set()
+        for p_start, _p_end, place_id, clitic in ctx.resolved.places:
+            if p_start < ctx.headline_end or ctx.in_quote(p_start):
+                continue
+            place = ctx.kb.places.get(place_id)
+            if place is None or place.country is None:
+                continue
+            prefix = text[max(0, p_start - len(clitic) - 24):p_start - len(clitic)]
+            if re.search(r"(?:من|قادما من|عائدا من|مغادرا)\s*$", prefix):
+                continue
+            if _TOPIC_BEFORE.search(text, max(0, p_start - 45), p_start):
+                continue  # "تطورات الأزمة الإنسانية في قطاع غزة": what was discussed, not where
+            if "ب" in clitic or re.search(r"(?:في|عاصمه|العاصمه\s+\S+|مدينه|منتجع)\s*$", prefix):
+                seen.add(place_id)
+        return next(iter(seen)) if len(seen) == 1 else None
 
     def visit_destinations(self) -> dict[str, str]:
         """Where each person is said to be visiting: a place for their meetings that name none."""
@@ -385,6 +482,10 @@ class MeetingFinder:
         for p_start, _e, place_id, _clitic in self.ctx.resolved.places:
             if pos <= p_start < min(limit, pos + 40):
                 return place_id
+            # "وصل رئيس الوزراء العراقي مصطفى الكاظمي إلى الرياض": the destination after the visitor
+            if pos <= p_start < min(limit, pos + 100) and re.search(r"(?:الي|إلى)\s+(?:العاصمه\s+(?:\S+\s+)?)?$",
+                                                                   self.ctx.text[max(0, p_start - 30):p_start]):
+                return place_id
         for p_start, _e, code, kind in self.ctx.resolved.polity_hits:
             if pos <= p_start < min(limit, pos + 30) and kind == "polity":
                 polity = self.ctx.kb.polities.get(code)
@@ -400,7 +501,7 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
     merged: list[FoundMeeting] = []
     for meeting in sorted(found, key=lambda m: m.anchor):
         for existing in merged:
-            if existing.keyset != meeting.keyset:
+            if existing.keyset != meeting.keyset and not _retold_with_attendees(existing, meeting):
                 continue
             if existing.date and meeting.date and not (existing.date.startswith(meeting.date) or meeting.date.startswith(existing.date)):
                 continue
@@ -414,6 +515,7 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
                     if existing.date or meeting.date:
                         continue
             existing.evidence += meeting.evidence
+            existing.participants += [a for a in meeting.participants if a not in existing.participants]
             if not existing.date or (meeting.date and len(meeting.date) > len(existing.date)):
                 existing.date, existing.date_span = meeting.date, meeting.date_span
             existing.place = existing.place or meeting.place
@@ -423,7 +525,31 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
             break
         else:
             merged.append(meeting)
-    return _drop_covered(merged)
+    return _drop_covered(_drop_side_events(merged))
+
+
+def _retold_with_attendees(a: FoundMeeting, b: FoundMeeting) -> bool:
+    """The lead says "X received Y", the body retells it naming who attended: one encounter,
+    when the same host and guest, the same day (or no day) and the same status."""
+    small, big = (a, b) if len(a.keyset) <= len(b.keyset) else (b, a)
+    added = frozenset(actor.key for actor in big.attendees)
+    return (len(small.keyset) >= 2 and small.keyset < big.keyset and big.keyset - small.keyset <= added
+            and small.status == big.status
+            and small.pluperfect == big.pluperfect and (not small.date or not big.date or small.date == big.date))
+
+
+def _drop_side_events(meetings: list[FoundMeeting]) -> list[FoundMeeting]:
+    """A joint press conference or an airport welcome of people who also held talks is part of
+    that encounter, not another meeting."""
+    keep = []
+    for m in meetings:
+        side = "موتمر" in m.trigger or "مستقبلي" in m.trigger
+        if side and any(o is not m and "موتمر" not in o.trigger and m.keyset <= o.keyset for o in meetings):
+            bigger = next(o for o in meetings if o is not m and "موتمر" not in o.trigger and m.keyset <= o.keyset)
+            bigger.evidence += m.evidence
+            continue
+        keep.append(m)
+    return keep
 
 
 def _drop_covered(meetings: list[FoundMeeting]) -> list[FoundMeeting]:

@@ -12,6 +12,7 @@ Rules, in the order a reader applies them:
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from datetime import date
 
 from kg.extract.gazetteer import Entry, Gazetteer, Hit
 from kg.extract.normalize import fold_key, is_letter
-from kg.knowledge import KnowledgeBase, Person
+from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, Person
 from kg.model import Actor
 
 # Office keys in the order that best describes a person when a counterpart refers to them.
@@ -50,6 +51,7 @@ _GENERIC_MINISTER = {"minister"}
 _PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}(?:في\s+|لدي\s+)?$")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
+_NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
 _COMPLEMENT_WORDS = {fold_key(w) for w in (
     "في", "لدى", "باسم", "لشؤون", "للشؤون", "إلى", "الى", "لدي", "المكلف", "بالإنابة", "المفوض", "فوق", "العادة",
     "السابق", "الأسبق", "الراحل", "المرجع", "الديني", "الأعلى", "الدولة", "للشؤون", "الخارجية", "لدول",
@@ -60,6 +62,7 @@ _TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته",
                                                "سماحته")}
 _PRONOUN_HONORIFIC_RE = re.compile(r"(?<![\u0621-\u064a])[وفبل]?(?P<w>" + "|".join(sorted(_PRONOUN_HONORIFICS)) + r")(?![\u0621-\u064a])")
+_NAME_BEFORE_TAIL = re.compile(r'["”»]?\s*[،,]?\s*$')
 _GAP_OK = re.compile(r'^[\s،,"“”«»\'()\-–]*$')
 _QUALIFIER_GAP = re.compile(r'^[\s،,"“”«»]*(?:(?:في|لدي|ل|باسم|الي)\s*)?(?:(?:جمهوريه|دوله|مملكه|سلطنه|اماره|الجمهوريه|المملكه|الدوله)\s+)?$')
 
@@ -97,6 +100,12 @@ class MentionResolver:
         reporting = kb.triggers["reporting"]
         self._common_verbs = frozenset(fold_key(w) for w in reporting["verbs"] + reporting["participles"]
                                        + kb.triggers["meeting"]["strong_verbs"] + kb.triggers["meeting"]["verbs_planned"])
+        names = json.loads((KNOWLEDGE_DIR / "given_names.json").read_text(encoding="utf-8"))
+        self._waw_names = frozenset(fold_key(w) for w in names["starting_with_waw"])
+        # states whose rulers the base records as kings, emirs or sultans: only there is a
+        # minister or a president's guest ever "الأمير"
+        self._monarchies = frozenset(o.of for person in kb.persons.values() for o in person.offices
+                                     if o.role in _ROYAL_ROLES)
 
     # -- entry point -------------------------------------------------------------------------
     def resolve(self, text: str, day: date | None, home: str | None,
@@ -131,7 +140,23 @@ class MentionResolver:
         self._pronouns(text, out, day)
         self._local_short_names(text, out)
         out.mentions.sort(key=lambda m: m.start)
+        self._not_the_one_named_next(text, out)
         return out
+
+    def _not_the_one_named_next(self, text: str, out: Resolved) -> None:
+        """"رحب الرئيس بأخيه الرئيس الصومالي": a bare title read as the last holder named is the
+        other party when that holder is named right after it in the same clause."""
+        persons = [m for m in out.mentions if m.kind == "person" and m.actor]
+        for index, m in enumerate(persons):
+            if m.via != "coref" or index + 1 >= len(persons):
+                continue
+            nxt = persons[index + 1]
+            if nxt.actor != m.actor or nxt.via == "coref" or nxt.start - m.end > 40 or \
+                    re.search(r"[.\n؛]", text[m.end:nxt.start]):
+                continue
+            earlier = [p.actor for p in reversed(persons[:index]) if p.actor != m.actor and p.role == m.role]
+            if earlier:
+                m.actors = (earlier[0],)
 
     # -- names ---------------------------------------------------------------------------------
     def _named_in_full(self, hits: list[Hit], day: date | None) -> set[str]:
@@ -222,7 +247,7 @@ class MentionResolver:
             if kinds & {"person", "person_short"} and not kinds & {"title", "polity", "demonym"}:
                 break
             if ("title" in kinds or "home_title" in kinds) and roles and (
-                    hit.clitic.endswith("ل") or (last_title_text in _DEPENDENT_TITLES and text[hit.start:hit.start + 2] == "ال")):
+                    hit.clitic.endswith("ل") or (last_title_text in _DEPENDENT_TITLES and not hit.clitic.startswith("و"))):
                 pass  # "المبعوث الخاص للرئيس الأمريكي", "مستشار الرئيس الروسي": the envoy's, the adviser's phrase
             elif "title" in kinds or "home_title" in kinds:
                 specific = quals or any(self.kb.roles[r].implies for r in roles)
@@ -267,6 +292,9 @@ class MentionResolver:
         # Leading honorifics: skip them, a name or title follows.
         j = i
         while j < len(hits) and hits[j].kinds == {"honorific"}:
+            if j + 1 < len(hits) and not _GAP_OK.match(text[hits[j].end:hits[j + 1].start]) and \
+                    hits[j + 1].kinds == {"honorific"}:
+                break  # "السيدة متسيبو راماكواي. وفي ... سمو": honorifics of two phrases
             j += 1
         if j >= len(hits):
             return j - i
@@ -292,6 +320,7 @@ class MentionResolver:
         chain_end, roles, quals, home_title = self._title_chain(hits, j, text, stop_at_new_phrase=True)
         if not roles:
             return max(1, chain_end - i)
+        feminine = _feminine_title(text[hits[j].start:hits[j].end])
         if self._adjectival(text, start, hits[j]) and chain_end == j + 1 and not quals:
             return max(1, chain_end - i)  # "مشكلة العدو الرئيسة": an adjective, not a president
         end = hits[chain_end - 1].end
@@ -345,10 +374,20 @@ class MentionResolver:
         quals = quals or [self.kb.roles[r].implies for r in roles if self.kb.roles[r].implies][:1]
         if home_title and not quals and home:
             quals = [home]
-        person = self._holder(roles, quals, day)
+        if roles[-1] in _MANY_HOLDERS:
+            # a state has many envoys at once: a name printed after the title is this one's, whoever
+            # else the base knows ("الموفد الشخصي للرئيس الروسي إلى سوريا ألكسندر لافرنتييف")
+            local_name, name_end = self._read_unknown_name(text, end, hits, chain_end)
+            if local_name:
+                out.mentions.append(Mention(start, name_end, "person", (_local_actor(local_name),),
+                                            role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None,
+                                            via="local"))
+                return chain_end - i
+        # "الموفد الروسي" alone is one of several envoys: the base's holder is a guess, not a reading
+        person = None if roles[-1] in _MANY_HOLDERS else self._holder(roles, quals, day)
         generic = all(not self.kb.roles[r].in_kb for r in roles)
         if person is None and generic and quals:
-            person = self._coreference(roles, out, day, home, of=quals[0])
+            person = self._coreference(roles, out, day, home, of=quals[0], feminine=feminine)
         if person is None:
             generic_title = roles[-1] in _GENERIC_MINISTER and not text[hits[j].start:hits[j].start + 2] == "ال"
             local_name, name_end = self._read_unknown_name(text, end, hits, chain_end, portfolio=generic_title)
@@ -358,17 +397,31 @@ class MentionResolver:
                 out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
                 return chain_end - i
-        if person is None and not quals:
-            # "الوزير الروسي", "المتحدث الروسي": someone of that country already named
-            person = self._coreference(roles, out, day, home, of=quals[0] if quals else None)
+            local_title = any(not self.kb.roles[r].in_kb for r in roles)
+            before = self._name_before_title(text, start, hits, i, out) if quals or local_title else None
+            if before is not None:
+                # '"كاتالين نوفاك" رئيسة المجر', "آرمين لاشيت نائب رئيس البرلمان الأوروبي": the name
+                # stands before its title
+                name_start, name = before
+                out.mentions.append(Mention(name_start, end, "person", (_local_actor(name),),
+                                            role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None,
+                                            via="local"))
+                return chain_end - i
+        bare = chain_end == j + 1 and " " not in text[hits[j].start:hits[j].end].strip()
+        construct = indefinite and bare and re.match(r"\s*[\u0621-\u064a]", text[end:end + 3]) is not None
+        if person is None and not quals and not construct:
+            # "الوزير الروسي", "المتحدث الروسي": someone of that country already named; but "رئيس جهاز
+            # الاستخبارات" is the head of something else, not the president named before
+            person = self._coreference(roles, out, day, home, of=quals[0] if quals else None, feminine=feminine)
             via = "coref"
         else:
             via = "title"
         if person is not None:
             out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),),
                                         role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None, via=via))
-        else:
-            local = self._local_coreference([self.kb.roles[r].key for r in roles], quals[0] if quals else None, out)
+        elif not construct:
+            local = self._local_coreference([self.kb.roles[r].key for r in roles], quals[0] if quals else None, out,
+                                            feminine=feminine)
             if local is not None:
                 out.mentions.append(Mention(start, end, "person", (local,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
@@ -414,8 +467,9 @@ class MentionResolver:
         return None
 
     def _coreference(self, roles: list[str], out: Resolved, day: date | None, home: str | None,
-                     of: str | None = None) -> Person | None:
-        """A bare title: the home state's holder if already named, else the last person named who holds it."""
+                     of: str | None = None, feminine: bool = False) -> Person | None:
+        """A bare title: the home state's holder if already named, else the last person named who holds it.
+        A feminine title (وزيرة، رئيسة) refers only to a woman."""
         keys = [self.kb.roles[r] for r in roles]
         if any(r.needs_qualifier for r in keys) and len(keys) == 1 and keys[0].role_class not in ("head_of_state",):
             wanted_classes = {r.role_class for r in keys}
@@ -425,9 +479,13 @@ class MentionResolver:
         people = [self.kb.persons[a.key] for a in mentioned if a.key in self.kb.persons]
 
         def fits(person: Person) -> bool:
+            if feminine and person.gender != "f":
+                return False
             for office in person.offices_on(day):
                 if of and office.of != of:
                     continue
+                if any(r.key in _ROYAL_ROLES for r in keys) and office.of not in self._monarchies:
+                    continue  # "الأمير" is nobody of a republic
                 for role in keys:
                     if office.role == role.key or role.key == "official":
                         return True
@@ -446,12 +504,55 @@ class MentionResolver:
             return self._holder(roles, [home], day)
         return None
 
-    @staticmethod
-    def _local_coreference(roles: list[str], of: str | None, out: Resolved) -> Actor | None:
+    def _local_coreference(self, roles: list[str], of: str | None, out: Resolved, feminine: bool = False) -> Actor | None:
         """"السفير الإيطالي" after "سفير إيطاليا ماركو فيتوريني": a local actor named with that title."""
         for m in reversed(out.mentions):
-            if m.kind == "person" and m.actor and m.role in roles and (of is None or m.of in (of, None)):
-                return m.actor  # introduced with this title earlier: "وزير الاقتصاد ... غابرييل" ... "الوزير الألماني"
+            if m.kind != "person" or not m.actor or m.role not in roles:
+                continue
+            if of is not None and m.of != of and not (m.of is None and m.actor.is_local):
+                continue  # "الرئيس البلغاري" never refers back to Algeria's president
+            person = self.kb.persons.get(m.actor.key)
+            if feminine and person is not None and person.gender != "f":
+                continue  # "وزيرة الخارجية" is not the minister named before her
+            return m.actor  # introduced with this title earlier: "وزير الاقتصاد ... غابرييل" ... "الوزير الألماني"
+        return None
+
+    def _name_before_title(self, text: str, title_start: int, hits: list[Hit], i: int,
+                           out: Resolved) -> tuple[int, str] | None:
+        """Two to four plain words right before a qualified title, set off from what precedes them
+        by punctuation or a verb: a person the knowledge base lacks, named first, titled after."""
+        k = i - 1
+        while k >= 0 and hits[k].kinds <= {"person_context"}:
+            k -= 1  # a surname shared with someone not named here is just a word of this name
+        floor = max(hits[k].end if k >= 0 else 0, out.mentions[-1].end if out.mentions else 0)
+        window = text[max(floor, title_start - 60):title_start]
+        tail = _NAME_BEFORE_TAIL.search(window)  # the quote/comma between the name and its title
+        words = list(re.finditer(r"[\u0621-\u064a]+", window[:tail.start()]))
+        if window[words[-1].end():tail.start()].strip() if words else True:
+            return None
+        offset = title_start - len(window)
+        for size in (4, 3, 2):  # the longest run of name-like words that something opens
+            if len(words) < size:
+                continue
+            run = words[-size:]
+            if any(window[a.end():b.start()].strip() for a, b in zip(run, run[1:])):
+                continue  # punctuation inside: not one name
+            folded = [fold_key(w.group()) for w in run]
+            if folded[0].startswith("ال") or folded[0] in _NAME_STARTS_NEVER or _STATE_WORD.match(folded[0]):
+                continue
+            # "علي" is the name Ali when printed with ya; folded, it is also the preposition على
+            stops = [w in _NAME_STOP and not (w == "علي" and self._original(offset + t.start(), offset + t.end()).endswith("ي"))
+                     for w, t in zip(folded, run)]
+            if any(w in self._common_words or w in self._common_verbs for w in folded) or any(stops):
+                continue
+            lead = window[:run[0].start()]
+            quoted = lead.rstrip(" ")[-1:] in ('"', "“", "«")
+            lead = lead.rstrip(' "“«')
+            last = fold_key(lead.split()[-1]) if lead.split() else ""
+            opener = quoted or lead[-1:] in ("،", ",", ".", ":", "\n", "") or last in self._common_verbs or \
+                last in self._common_words or last in _BEFORE_A_NAME
+            if opener:
+                return offset + run[0].start(), self._original(offset + run[0].start(), offset + run[-1].end())
         return None
 
     def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int,
@@ -465,8 +566,20 @@ class MentionResolver:
         cursor = pos
         k = next_hit
         title_follows = False
+        after_comma = False
+        comma_at = 0
+        honorific_ends: set[int] = set()  # "... السيدة متسيبو راماكواي": a name right after السيد/السيدة
+        if re.search(r"(?<![\u0621-\u064a])(?:السيد|السيده|الدكتور|الدكتوره|الشيخ|الاستاذ)\s*$", text[max(0, pos - 14):pos]):
+            honorific_ends.add(pos)  # the title's chain already took the honorific
         for match in _TOKEN.finditer(text, pos, min(len(text), pos + 120)):
-            if text[cursor:match.start()].strip(" "):
+            gap = text[cursor:match.start()].strip(' "“”«»')  # a name may be printed in quotes
+            described = tokens and all(t[3] or fold_key(t[2]).startswith(("ال", "ب", "ل")) for t in tokens)
+            if gap and (not tokens or described) and gap in ("،", ",") and not after_comma:
+                # "الرئيس البلغاري، رومان راديف", "مدير الديوان برئاسة الجمهورية، عبد العزيز خلف": a name in
+                # apposition after a comma, right after the title or the words that describe the office
+                after_comma = True
+                comma_at = len(tokens)
+            elif gap:
                 break  # punctuation or a line break ends the phrase
             while k < len(hits) and hits[k].end <= match.start():
                 k += 1
@@ -483,9 +596,12 @@ class MentionResolver:
             folded = fold_key(word)
             if hit is not None and hit.kinds <= {"person_context"}:
                 hit = None  # a surname shared with someone not named here: just a word
-            if hit is None and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
+            ali = folded == "علي" and self._original(match.start(), match.end()).endswith("ي")  # the name, not على
+            if hit is None and not ali and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
                 break
             known = hit is not None or folded in _COMPLEMENT_WORDS
+            if hit is not None and "honorific" in hit.kinds:
+                honorific_ends.add(match.end())
             if portfolio and all(t[3] for t in tokens) and (folded.startswith("ال") or folded.startswith("و")):
                 known = True  # "وزير التخطيط والتعاون الدولي عماد الفاخوري": the portfolio, then the name
             tokens.append((match.start(), match.end(), word, known))
@@ -493,24 +609,38 @@ class MentionResolver:
             if len(tokens) == 10:
                 break
         def plain(token: tuple[int, int, str, bool]) -> bool:
-            return not token[3] and not token[2].startswith("و")
+            # a leading و is the conjunction, unless the word is a given name (وليد، وائل)
+            return not token[3] and (not token[2].startswith("و") or fold_key(token[2]) in self._waw_names
+                                     or fold_key(token[2]) in _NAME_LINKS)  # "ولد" in Mauritanian names
 
         def fits(run: list[tuple[int, int, str, bool]]) -> bool:
             words = [fold_key(t[2]) for t in run]
+            # after السيد/السيدة a Maghrebi given name may carry the article ("السيد العربي ولد خليفة")
+            definite_ok = any(0 <= run[0][0] - e <= 2 for e in honorific_ends) and words[0] not in self._common_words
             # names may hold a common word ("مساعد بن محمد العيبان") but are not made of them
             # ("تعزيز علاقات التعاون", "مطلع الشهر الجاري")
             common = [w in self._common_words for w in words if w not in _NAME_LINKS]
-            if words[-1] in self._common_words or all(common):
+            compound_end = len(words) >= 2 and words[-2] in ("عبد", "ابو")  # "... عبد الله", "... أبو بكر"
+            if (words[-1] in self._common_words and not compound_end) or all(common) or _STATE_WORD.match(words[0]):
                 return False
-            return (all(plain(t) for t in run) and not words[0].startswith("ال") and words[0] not in _NAME_LINKS
-                    and words[-1] not in _NAME_LINKS and (len(run) <= 3 or any(w in _NAME_LINKS for w in words[1:-1])))
+            if any(w.startswith(_PREPOSITION_ARTICLE) for w in words):
+                return False  # "بحر العلوم بالضيف", "الرئيس بالعلاقات": a preposition with an article ends a name
+
+            closed = re.match(r"\s*(?:[،,.:\n]|$)", text[run[-1][1]:run[-1][1] + 3]) is not None
+            links = sum(w in _NAME_LINKS for w in words[1:-1])
+            return (all(plain(t) for t in run) and (definite_ok or not words[0].startswith("ال"))
+                    and words[0] not in _NAME_STARTS_NEVER and words[-1] not in _NAME_LINKS
+                    and (len(run) <= 3 or (links and (len(run) <= 5 or links >= 2)) or (closed and len(run) <= 5)))
 
         # runs of plain words between known words: the name is the first run right after the
         # title ("صاحبة غفاروفا في باكو"), else the first run after the title's complement
         # ("باسم ميليشيا الحوثي محمد عبدالسلام", "لدى مصر مهند سليم العبادي")
         runs: list[list[tuple[int, int, str, bool]]] = []
         current: list[tuple[int, int, str, bool]] = []
-        for token in tokens:
+        for index, token in enumerate(tokens):
+            if after_comma and index == comma_at and current:
+                runs.append(current)  # the comma ends the office's words; the name starts after it
+                current = []
             if plain(token):
                 current.append(token)
             else:
@@ -526,15 +656,36 @@ class MentionResolver:
             if at_start:
                 # the whole run, or its first words when a prepositional phrase follows them
                 # ("ثامر الغضبان لسكاي نيوز عربية")
-                candidates = [run[:size] for size in (5, 4, 3, 2) if len(run) >= size and (
-                    size == len(run) or size >= 4 or fold_key(run[size][2])[:1] in ("ل", "ب"))]
+                candidates = [run[:size] for size in (7, 6, 5, 4, 3, 2) if len(run) >= size and (
+                    size == len(run) or size >= 4 or fold_key(run[size][2])[:1] in ("ل", "ب"))
+                    and (size <= 5 or sum(fold_key(t[2]) in _NAME_LINKS for t in run[:size]) >= 2)]
             else:
                 candidates = [run[-size:] for size in (5, 4, 3, 2) if len(run) >= size]
+            if after_comma:
+                # only a name that closes its own phrase: "، رومان راديف،" not "، اليوم بحث ..."
+                if run[0] is not tokens[comma_at] if comma_at < len(tokens) else True:
+                    continue
+                at_start = True
+                candidates = [run[:size] for size in (5, 4, 3, 2) if len(run) >= size]
+                candidates = [c for c in candidates if re.match(r"\s*(?:[،,.:\n]|$)", text[c[-1][1]:c[-1][1] + 3])]
+            if not after_comma:
+                described = [k for k, t in enumerate(run) if fold_key(t[2]) in self._common_words
+                             or fold_key(t[2]).startswith("ال")]
+                # "نائب رئيس مجلس السيادة مالك عقار": the office's own words, then the name
+                if at_start and described and 2 <= len(run) - described[-1] - 1 <= 4:
+                    candidates.append(run[described[-1] + 1:])
+                # "... ديرك شولي أبرز المستجدات", "محافظ عدن عبد العزيز المفلحي اليوم": the name, then
+                # the verb's object or a time word
+                common_at = [k for k, t in enumerate(run) if fold_key(t[2]) in self._common_words]
+                if common_at and 2 <= common_at[0] <= 4:
+                    candidates.append(run[:common_at[0]])
             for candidate in candidates:
                 if fits(candidate):
-                    self._last_name_direct = at_start
+                    honoured = any(0 <= candidate[0][0] - e <= 2 for e in honorific_ends)
+                    self._last_name_direct = at_start or honoured
                     return self._original(candidate[0][0], candidate[-1][1]), candidate[-1][1]
-            if at_start and (len(run) == 1 or not any(fold_key(t[2]) in self._common_words for t in run)):
+            single_common = len(run) == 1 and fold_key(run[0][2]) in self._common_words  # "الدولية", not a surname
+            if at_start and not single_common and (len(run) == 1 or not any(fold_key(t[2]) in self._common_words for t in run)):
                 return None, pos  # a surname right after the title ("السفير الصقعبي"): no new name here
             # otherwise the run describes the office ("رئيس لجنة الشؤون الدولية في مجلس الدوما"):
             # the name comes after it
@@ -639,7 +790,12 @@ class MentionResolver:
             if not before:
                 continue
             honorific = match.group("w")[:-2] if match.group("w").endswith("ته") else match.group("w")[:-1]
-            chosen = next((m for m in reversed(before) if honorific in text[max(0, m.start - 15):m.end]), None)
+            # the honorific as a title word before the name ("سمو الشيخ"), not as a pronoun ("سموه")
+            word = match.group("w")
+            title_form = word[:-2] + "ه" if word.endswith("ته") else word[:-1]  # جلالته -> جلاله، سموه -> سمو
+            titled = re.compile(r"(?<![\u0621-\u064a])(?:ال)?" + title_form + r"\s")
+            chosen = next((m for m in reversed(before) if titled.search(text, max(0, m.start - 15), min(m.end, m.start + 15))
+                           and m.via != "pronoun"), None)
             if chosen is None:
                 offices = _HONORIFIC_OFFICES.get(honorific, ())
                 chosen = next((m for m in reversed(before) if m.actor.key in self.kb.persons and any(
@@ -669,6 +825,13 @@ class MentionResolver:
                 out.mentions.append(Mention(title.start() if title else s, e, "person", (actor,), via="local"))
 
 
+# words after which a name may start: "خلال استقباله ألكساندر يفيموف سفير روسيا", "مع X سفير ..."
+_BEFORE_A_NAME = {fold_key(w) for w in ("استقباله", "استقبالها", "لقائه", "لقائها", "استقبل", "استقبلت", "التقى", "التقت",
+                                       "مع", "بين", "التقاه", "يستقبل", "يلتقي", "تستقبل", "تلتقي")}
+_STATE_WORD = re.compile(r"^[بل]?(?:ال)?(?:مملكه|جمهوريه|دوله|سلطنه|اماره|اتحاد)$")  # "مملكة ليسوتو" names a state
+_PREPOSITION_ARTICLE = ("بال", "كال", "فال", "لل", "وبال", "ولل")
+_MANY_HOLDERS = {"special_envoy"}
+_ROYAL_ROLES = {"king", "queen", "emir", "sultan", "crown_prince", "saudi_king"}
 _TITLE_WORDS = {fold_key(w) for w in ("الرئيس", "الوزير", "السفير", "الشيخ", "الأمير", "الملك", "الدكتور", "السيد", "المستشار", "الأستاذ")}
 
 
@@ -684,7 +847,8 @@ _HONORIFIC_OFFICES = {
 _LEADERS = {"head_of_state", "head_of_government"}
 _GROUP_CLASSES = {
     **{fold_key(w): {"minister"} for w in ("الوزيران", "الوزيرين")},
-    **{fold_key(w): _LEADERS for w in ("الرئيسان", "الرئيسين", "الزعيمان", "الزعيمين")},
+    **{fold_key(w): _LEADERS for w in ("الرئيسان", "الرئيسين", "الزعيمان", "الزعيمين", "القادة", "الزعماء", "الرؤساء")},
+    **{fold_key(w): {"minister"} for w in ("الوزراء",)},
 }
 _GROUP_VERBS = {fold_key(w) for w in ("أكد", "اتفق", "شدد", "أعرب", "دعا", "رحب", "بحث", "ناقش", "أكدوا", "اتفقوا",
                                        "شددوا", "أعربوا", "دعوا", "رحبوا", "بحثوا", "ناقشوا", "جدد", "جددوا", "عبر", "عبروا")}
@@ -703,6 +867,15 @@ def _after_definite_noun(text: str, start: int) -> bool:
         return False  # punctuation or a line break in between: a new phrase starts here
     word = previous[-1].group()
     return word.startswith("ال") and word not in _VERBS_WITH_AL and word not in _TITLE_WORDS
+
+
+_HONORIFIC_WORDS = {fold_key(w) for w in ("جلالة", "فخامة", "سماحة", "سعادة", "دولة", "معالي", "سمو", "صاحب", "حضرة")}
+
+
+def _feminine_title(title: str) -> bool:
+    """وزيرة، رئيسة، سفيرة: the title word itself, not an honorific before it (جلالة الملك), ends in ta marbuta."""
+    words = [w for w in title.split() if w not in _HONORIFIC_WORDS]
+    return bool(words) and words[0].endswith("ه")
 
 
 def actors_of(mentions: list[Mention]) -> list[Actor]:

@@ -21,11 +21,15 @@ _MAX_CONTENT = 700
 _OPENING = re.compile(r"[\s،,]*(?:(?:و|ف)?(?:من جانبه|من جانبها|من جهته|من جهتها|بدوره|بدورها|كما|وكان|وكانت|كان|كانت)[\s،,]*)?(?:(?:و|ف)?[\u0621-\u064a]+\s*)?$")
 _THAT = re.compile(r"(?<![\u0621-\u064a])(?:ب?ان|ب?انه)(?![\u0621-\u064a])\s*")
 _RELATIVE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي)\s*$")
-_APPOSITION = re.compile(r"\s*،\s*+(?!(?:ب?ان|ب?انه|انها|الي|علي|عن|في|من|ان)(?![\u0621-\u064a]))[^،.\n]{3,90}،")
+# "المستشار أحمد أبو زيد، المتحدث الرسمي باسم وزارة الخارجية، بأن": a description of the subject
+# starts with the article or a title word; "، متابعة بلاده للتطورات ..." is already the content
+_APPOSITION = re.compile(r"\s*،\s*+(?=ال|رييس|وزير|نايب|مستشار|سفير|مبعوث|ممثل|مدير|امين|عضو|متحدث|قايد)"
+                         r"(?!(?:ب?ان|ب?انه|انها|الي|علي|عن|في|من|ان)(?![\u0621-\u064a]))[^،.\n]{3,90}،")
 _NOUN_CONTEXT = re.compile(r"(?<![\u0621-\u064a])(?:علي|الي|من|عن|في|حول|بعد|قبل|مع|ضد)\s+$")
 # Also ordinary words: بين "between", عبر "across", رأى, قيم "values"; they need a subject or أن.
 _AMBIGUOUS = {fold_key(w) for w in ("بين", "بينت", "عبر", "عبرت", "رأى", "رأت", "قيم", "قيمت", "كشف")}
 _LEADING = re.compile(r'[\s،,:]*(?:(?:ب?ان|ب?ان|ب?انه|ب?انها|ب?انهم)(?![\u0621-\u064a])[\s،,:]*)?')
+_LEADING_PUNCTUATION = re.compile(r"[\s،,:]*")
 _ADVERBIAL_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|من جانبه|من جانبها|من جهته|من جهتها|ايضا|بالمقابل|في المقابل|بدوره،|اليوم|امس)[\s،,]*)*$")
 _SUBJECT_GAP = re.compile(r"^[\s،,]*(?:(?:اليوم|امس|بدوره|بدورها|خلاله|خلالها|خلالهما)[\s،,]*)?$")
 _IMPLICIT_NEXT = re.compile(r'^\s*(?:و?ب?ان|ب?ان|الي|علي|عن|ب|:|[“«"]|في|خلال|ان|لـ|ل)', )
@@ -39,6 +43,9 @@ class FoundStatement:
     verb: str
     collective: bool = False
 
+_WORD_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:و|ف)?([\u0621-\u064a]{3,})\s+$")
+_PREPOSITIONS = {"في", "من", "مع", "الي", "علي", "عن", "لدي", "بين", "عند", "حول", "خلال", "بعد", "قبل", "منذ", "نحو",
+                 "امام", "ضد", "عبر", "بحضور", "نظيره", "نظيرته", "قال", "ان", "انه", "لان"}
 
 class StatementFinder:
     def __init__(self, ctx: ArticleContext, meetings: list | None = None):
@@ -104,7 +111,9 @@ class StatementFinder:
         after_text = text[end:end + 40]
         if self.media.match(after_text.lstrip()) and not self._mention_right_after(end):
             return None
-        subject = self._subject_after(end, sentence.end) or self._relative_antecedent(start, sentence.start)
+        # a participle has no subject of its own after it: "داعيا بوتين لزيارة تركيا" names whom he invited
+        subject = [] if kind == "participle" else (
+            self._subject_after(end, sentence.end) or self._relative_antecedent(start, sentence.start))
         collective = False
         speakers: list[Actor] = []
         content_from = end
@@ -255,7 +264,31 @@ class StatementFinder:
                    and not self.ctx.in_quote(m.start)]
         if opening and _OPENING.match(self.ctx.text, sentence_start, opening[0].start):
             return list(opening[0].actors)
-        return list(last_speakers)
+        acting = self._subject_of_last_verb(opening, start)
+        if acting:
+            return acting
+        if last_speakers:
+            return list(last_speakers)
+        # nobody has spoken yet (the first verb was misspelt or cut off): the person last named
+        named = [m for m in self.ctx.resolved.mentions if m.end <= start and m.kind == "person" and m.actor
+                 and not self.ctx.in_quote(m.start)]
+        return [named[-1].actor] if named else []
+
+    def _subject_of_last_verb(self, mentions: list[Mention], start: int) -> list[Actor]:
+        """"حيث استعرض الرئيس الجهود ...، مشددا على": a participle hangs on the clause before it,
+        whose subject is the person right after its verb, whatever verb that is."""
+        text = self.ctx.text
+        for m in reversed(mentions):
+            if m.kind != "person" or self.ctx.triggers.within("verb", m.end, start):
+                continue
+            before = _WORD_BEFORE.search(text, max(0, m.start - 25), m.start)
+            if not before:
+                continue
+            word = before.group(1)
+            if word.startswith(("ال", "وال")) or word in _PREPOSITIONS or word.endswith(("ه", "ها", "هم", "هما")):
+                continue
+            return list(m.actors)
+        return []
 
     def _feminine(self, speakers: list[Actor]) -> bool:
         for actor in speakers:
@@ -279,7 +312,8 @@ class StatementFinder:
         """From right after the verb (and its subject) to the end of the sentence; a quote
         opened inside runs to its closing mark even across full stops."""
         text = self.ctx.text
-        start = pos + _LEADING.match(text, pos).end() - pos if _LEADING.match(text, pos) else pos
+        # the complementizer stays in the content ("أنه قدم دعوة ..."): it is part of what was said
+        start = pos + _LEADING_PUNCTUATION.match(text, pos).end() - pos
         end = sentence.end
         for q_start, q_end in self.ctx.quotes:
             if start <= q_start < end < q_end:

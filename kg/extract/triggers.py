@@ -22,8 +22,13 @@ _SUFFIXES = ("هما", "هم", "ها", "ه")
 _VERB_KINDS = {"meeting_verb_object", "agreement", "dual", "participle", "verb", "meeting_verb", "support_verb", "planned"}
 SUPPORT_VERBS = ("عقد", "عقدت", "عقدا", "أجرى", "أجرت", "أجريا", "جرى", "جرت", "أجراها", "عقدها", "أجراه", "عقده",
                  "شارك", "شاركت", "حضر", "حضرت", "ترأس", "ترأست", "أقام", "أقامت", "استضاف", "استضافت", "احتضن",
-                 "احتضنت", "رأس", "ترأسا", "جمع", "جمعت", "ضم", "ضمت")
+                 "احتضنت", "رأس", "ترأسا", "جمع", "جمعت", "ضم", "ضمت",
+                 # present and future: "يجري وزيرا الخارجية ... محادثات", "سيعقد الجانبان اجتماعا"
+                 "يجري", "تجري", "يجريان", "سيجري", "ستجري", "يعقد", "تعقد", "يعقدان", "سيعقد", "ستعقد",
+                 "سيعقدان")
 TALK_VERBS = ("بحث", "بحثت", "تباحث", "تباحثا", "بحثا")
+# a signing is an encounter of its signatories: "وقّع X ونظيره Y إعلان ..." / "وقّع X مع نظيره Y على ..."
+SIGN_VERBS = ("وقع", "وقعا", "وقعت", "يوقع", "يوقعان", "سيوقع", "سيوقعان", "توقع")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +64,8 @@ class TriggerIndex:
             "dual": r["dual_verbs"],
             "participle": r["participles"],
             "verb": r["verbs"] + r["present_verbs"] + ["بالقول"],
-            "meeting_verb": t["meeting"]["strong_verbs"] + t["meeting"].get("visit_verbs", []) + list(TALK_VERBS),
+            "meeting_verb": t["meeting"]["strong_verbs"] + t["meeting"].get("visit_verbs", []) + list(TALK_VERBS)
+            + list(SIGN_VERBS),
             "meeting_verb_object": t["meeting"].get("verbs_with_object", []),
             "planned": t["planned_markers"],
             "remote": t["remote_markers"],

@@ -8,18 +8,23 @@ Design, and why:
   `--token-file` (compared with `hmac.compare_digest`). While it runs, ingest goes through
   the server (or is sequenced before it).
 - **Real cancellation.** pyoxigraph has no query timeout and a query can spend seconds in
-  one call (an aggregate), so a thread cannot be stopped. Read queries therefore run in
-  `workers` worker processes, each holding `Store.read_only(path)`, a snapshot that opens
-  beside the writer's lock (checked: another process sees every committed write at open
-  time, ~15 ms to open). The server waits for a worker's answer until the deadline, then
-  SIGKILLs it and starts a fresh one: the client gets 503 and no CPU stays burning. A write
-  bumps a generation number; a worker reopens its snapshot before its next query after one.
-  Workers also read rows in chunks and stop themselves at the deadline.
-- **Limits.** A row cap (`max_results`) signalled by `X-KG-Truncated: true` and, in JSON,
-  `"truncated": true`; bodies over `max_body` get 413; more than `workers + queue` queries
-  at once get 429 with Retry-After; SERVICE and LOAD are refused (400) by a tokenizer that
-  comments and literals cannot fool, so the server never fetches from the network.
-- Updates are not cancellable (they run on the writable handle); they need the token.
+  one call (an aggregate), so a thread cannot be stopped. Read queries, the JSON API and
+  the parse check of updates therefore run in `workers` worker processes, each holding
+  `Store.read_only(path)`, a snapshot that opens beside the writer's lock (another process
+  sees every committed write at open time, ~15 ms to open). The server waits for a
+  worker's answer until the deadline, watching its resident size, then SIGKILLs it and
+  starts a fresh one: the client gets 503 and no CPU or memory stays taken. The store is
+  compacted before the workers start; a write bumps a generation number and a worker
+  reopens its snapshot before its next request after one, or when a compaction removed
+  a file its snapshot names.
+- **Limits** (all in `kg.server.limits`): deadlines for headers and bodies, header size,
+  connections in all and per client, requests at once per family and per client (429 +
+  Retry-After), memory per worker, nesting depth of SPARQL text (`kg.server.guard`), a
+  row cap (`max_results`, signalled by `X-KG-Truncated: true`), bodies over `max_body`
+  (413); SERVICE and LOAD are refused (400) by a tokenizer that comments and literals
+  cannot fool, so the server never fetches from the network. SECURITY.md lists them.
+- Updates are not cancellable once they run (on the writable handle, on a thread with a
+  large stack); they need the token, and a failed one changes nothing.
 """
 from __future__ import annotations
 
@@ -27,9 +32,17 @@ import logging
 import os
 from pathlib import Path
 
-from kg.server.app import create_app
-
 __all__ = ["create_app", "run"]
+
+
+def __getattr__(name: str):
+    """`create_app` is imported on first use, so a query worker (`python -m
+    kg.server.worker`) does not load the web application to answer queries."""
+    if name == "create_app":
+        from kg.server.app import create_app
+
+        return create_app
+    raise AttributeError(name)
 
 
 def default_workers() -> int:
@@ -38,7 +51,8 @@ def default_workers() -> int:
 
 def run(store: str | None, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False,
         token_file: Path | None = None, timeout: float = 30.0, max_results: int = 10000, cors: str | None = None,
-        max_body: int = 10_000_000, workers: int = default_workers(), queue_size: int = 16) -> None:
+        max_body: int = 10_000_000, workers: int = default_workers(), queue_size: int = 16,
+        worker_memory: int | None = None) -> None:
     """Serves until SIGINT/SIGTERM (uvicorn finishes the requests in progress, then stops)."""
     import uvicorn
 
@@ -52,13 +66,18 @@ def run(store: str | None, host: str = "127.0.0.1", port: int = 7878, allow_upda
 
         app = create_proxy_app(location, timeout=timeout, max_body=max_body, cors=cors)
     else:
+        from kg.server.app import create_app
+
         app = create_app(location, allow_update=allow_update, token_file=token_file, timeout=timeout,
                          max_results=max_results, cors=cors, max_body=max_body, workers=workers,
-                         queue_size=queue_size)
+                         queue_size=queue_size, **({"worker_memory": worker_memory} if worker_memory is not None else {}))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     shown = f"[{host}]" if ":" in host else host
     mode = "read-write (token required)" if allow_update else (
         "read-only proxy" if location.startswith(("http://", "https://")) else "read-only")
     print(f"kg serve: {location} ({mode}) at http://{shown}:{port}/  SPARQL endpoint http://{shown}:{port}/sparql",
           flush=True)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", timeout_graceful_shutdown=10)
+    from kg.server.limits import uvicorn_options
+
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", timeout_graceful_shutdown=10,
+                **uvicorn_options())

@@ -37,9 +37,11 @@ from kg.api import routes as api_routes
 from kg.formats import FORMATS_BY_NAME, NotAcceptable, choose, kind_of, negotiate
 from kg.rdf import KGO, PREFIXES, RDF
 from kg.remote import store_query
-from kg.server.guard import ForbiddenOperation, check
-from kg.server.pool import QueryTimeout, WorkerFailed, WorkerPool
+from kg.server.guard import ForbiddenOperation, TooComplex, check, check_shape, has_dataset_clause
+from kg.server.limits import Limits, SecurityHeaders, Slots, WriterThread, capped, client_of
+from kg.server.pool import DEFAULT_MEMORY, MemoryExceeded, QueryTimeout, WorkerFailed, WorkerPool
 from kg.store import EmbeddedStore, quads_to_sparql_data
+from kg.queries import statement as summary_statement
 from kg.summary import bound_text
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -61,6 +63,7 @@ class Settings:
     max_body: int = 10_000_000
     workers: int = 2
     queue: int = 16  # queries allowed to wait for a worker; beyond that, 429
+    worker_memory: int = DEFAULT_MEMORY  # bytes a query worker may grow to before it is replaced
 
 
 class Service:
@@ -71,17 +74,24 @@ class Service:
         Path(settings.store).mkdir(parents=True, exist_ok=True)
         self.store = ox.Store(settings.store)
         self.pool: WorkerPool | None = None
+        self.slots = Slots(Limits.for_settings(settings))
+        self.writer = WriterThread()
         self.generation = 0
         self.write_lock = threading.Lock()
         self.in_flight = 0
         self._counts: tuple[int, dict] | None = None
+        self._counting = threading.Lock()
         self.summary_due = threading.Event()
         self.summarising = False
         self._stopping = threading.Event()
         self._summarist: threading.Thread | None = None
 
     def start(self) -> None:
-        self.pool = WorkerPool(self.settings.store, self.settings.workers)
+        # Compact first, then start the workers: compaction (RocksDB also starts one on its
+        # own when a fresh ingest left many files) deletes files that a snapshot opened
+        # earlier would still name. Workers also reopen a snapshot that hits a missing file.
+        self.store.optimize()
+        self.pool = WorkerPool(self.settings.store, self.settings.workers, self.settings.worker_memory)
         self._summarist = threading.Thread(target=self._keep_summary, name="kg-summary", daemon=True)
         self._summarist.start()  # rebuilds after writes only: serving never changes a store by itself
 
@@ -92,6 +102,7 @@ class Service:
             self._summarist.join(timeout=30)
         if self.pool:
             self.pool.close()
+        self.writer.close()
         self.store.flush()
 
     def view(self) -> EmbeddedStore:
@@ -99,11 +110,13 @@ class Service:
         return EmbeddedStore.wrapping(self.store, self.settings.store)
 
     def write(self, update: str) -> None:
-        """One update. The met-with summary is marked stale first (readers then compute
-        relations from the article graphs) and rebuilt in the background afterwards."""
+        """One update, on the writer thread (a large stack: see kg.server.limits). The
+        met-with summary is marked stale in the same transaction (readers then compute
+        relations from the article graphs) and rebuilt in the background afterwards; an
+        update that fails changes nothing, the mark included."""
+        stale_then = summary_statement("mark-stale").rstrip() + " ;\n"
         with self.write_lock:
-            summary.mark_stale(self.view())
-            self.store.update(update)
+            self.writer.run(self.store.update, stale_then + update)
             self.generation += 1
         self.summary_due.set()
 
@@ -119,7 +132,7 @@ class Service:
             self.summarising = True
             try:
                 with self.write_lock:
-                    summary.refresh(self.view())
+                    self.writer.run(summary.refresh, self.view())
                     self.generation += 1
             except Exception:  # never kill the thread: the next write retries
                 logging.getLogger("kg.server").exception("rebuilding the met-with summary failed")
@@ -127,7 +140,12 @@ class Service:
                 self.summarising = False
 
     def counts(self) -> dict:
-        """Sizes for /health and /void, computed once per generation of the store."""
+        """Sizes for /health and /void, computed once per generation of the store (one
+        request computes them; those arriving meanwhile wait for its answer)."""
+        with self._counting:
+            return self._count()
+
+    def _count(self) -> dict:
         if self._counts and self._counts[0] == self.generation:
             return self._counts[1]
         generation = self.generation
@@ -152,10 +170,13 @@ async def read_body(request: Request, limit: int) -> bytes:
     if declared and declared.isdigit() and int(declared) > limit:
         raise _error(413, f"request body of {declared} bytes exceeds the limit of {limit} bytes")
     chunks, size = [], 0
+    deadline = time.monotonic() + Limits.BODY_SECONDS
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             raise _error(413, f"request body exceeds the limit of {limit} bytes")
+        if time.monotonic() > deadline:
+            raise _error(408, f"the request body did not arrive within {Limits.BODY_SECONDS:g} s")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -211,36 +232,47 @@ def _authorize(service: Service, request: Request, refusal_status: int = 403) ->
 # --- queries ---------------------------------------------------------------------------
 
 
-async def run_query(service: Service, query: str, accept_or_format: str,
-                    default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Response:
-    try:
-        check(query)
-    except ForbiddenOperation as error:
-        raise _error(400, str(error)) from None
+async def in_worker(service: Service, request: dict, client: str, family: str):
+    """Runs `request` in a query worker within the deadline, the memory limit and the
+    bounds on requests at once (all, this family, this client): 429 + Retry-After beyond."""
     settings = service.settings
-    if service.in_flight >= settings.workers + settings.queue:
-        raise _error(429, f"too many queries at once (limit {settings.workers + settings.queue}); retry shortly",
-                     {"Retry-After": "1"})
-    request = {"query": query, "accept": accept_or_format, "limit": settings.max_results,
-               "generation": service.generation, "default_graphs": default_graphs or [],
-               "named_graphs": named_graphs or []}
-    deadline = time.monotonic() + settings.timeout
+    refusal = service.slots.take(family, client)
+    if refusal:
+        raise _error(429, refusal, {"Retry-After": "1"})
     service.in_flight += 1
     try:
-        answer = await run_in_threadpool(service.pool.run, request, deadline)
+        deadline = time.monotonic() + settings.timeout
+        return await run_in_threadpool(service.pool.run, {**request, "generation": service.generation}, deadline)
     except QueryTimeout:
-        raise _error(503, f"query cancelled: it ran longer than the time limit of {settings.timeout:g} s",
+        raise _error(503, f"request cancelled: it ran longer than the time limit of {settings.timeout:g} s",
                      {"Retry-After": "1"}) from None
+    except MemoryExceeded as error:
+        raise _error(503, str(error)) from None
     except WorkerFailed as error:
         raise _error(500, str(error)) from None
     finally:
         service.in_flight -= 1
+        service.slots.give(family, client)
+
+
+async def run_query(service: Service, query: str, accept_or_format: str,
+                    default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                    client: str = "-") -> Response:
+    try:
+        check(query)
+        check_shape(query)
+    except (ForbiddenOperation, TooComplex) as error:
+        raise _error(400, str(error)) from None
+    request = {"query": query, "accept": accept_or_format, "limit": service.settings.max_results,
+               "default_graphs": default_graphs or [], "named_graphs": named_graphs or [],
+               "own_dataset": has_dataset_clause(query)}
+    answer = await in_worker(service, request, client, "query")
     if answer.status != 200:
         raise _error(answer.status, answer.message)
     headers = {"X-KG-Result-Count": str(answer.count), "X-KG-Truncated": "true" if answer.truncated else "false",
                "Vary": "Accept"}
     if answer.truncated:
-        headers["X-KG-Max-Results"] = str(settings.max_results)
+        headers["X-KG-Max-Results"] = str(service.settings.max_results)
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
@@ -290,7 +322,8 @@ async def sparql_endpoint(request: Request) -> Response:
             return service_description(request, service)
         raise _error(400, "no query given (parameter 'query')")
     return await run_query(service, query, _format_choice(request, params, kind_of(query)),
-                           _iris(default_graphs, "default-graph-uri"), _iris(named_graphs, "named-graph-uri"))
+                           _iris(default_graphs, "default-graph-uri"), _iris(named_graphs, "named-graph-uri"),
+                           client_of(request))
 
 
 async def update_endpoint(request: Request) -> Response:
@@ -311,14 +344,31 @@ async def update_endpoint(request: Request) -> Response:
         raise _error(400, "no update given (parameter 'update')")
     try:
         check(update)
-        await run_in_threadpool(service.write, update)
-    except ForbiddenOperation as error:
+        check_shape(update)
+    except (ForbiddenOperation, TooComplex) as error:
         raise _error(400, str(error)) from None
+    # Parsed first in a worker: text that crashes or hangs the parser costs a worker, never
+    # the process that holds the store.
+    try:
+        parsed = await in_worker(service, {"kind": "check-update", "update": update}, client_of(request), "query")
+    except HTTPException as error:
+        if error.status_code == 429:
+            raise
+        raise _error(400, f"update refused: parsing it failed ({error.detail})") from None
+    if parsed.status != 200:
+        raise _error(400, parsed.message)
+    await _write(service, update)
+    return Response(status_code=204)
+
+
+async def _write(service: Service, update: str) -> None:
+    """service.write, with the engine's refusals as 400 and their text kept short."""
+    try:
+        await run_in_threadpool(service.write, update)
     except SyntaxError as error:
         raise _error(400, f"malformed update: {error}") from None
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, RuntimeError) as error:  # e.g. CREATE GRAPH on a graph that exists
         raise _error(400, f"update failed: {error}") from None
-    return Response(status_code=204)
 
 
 # --- named queries ---------------------------------------------------------------------
@@ -326,7 +376,8 @@ async def update_endpoint(request: Request) -> Response:
 
 def _describe(query: named_queries.NamedQuery, request: Request) -> dict:
     return {"name": query.name, "title": query.title, "description": query.description,
-            "params": [{"name": p.name, "type": p.type, "doc": p.doc} for p in query.params],
+            "params": [{"name": p.name, "type": p.type, "doc": p.doc, "required": p.required}
+                       for p in query.params],
             "example": query.example, "url": str(request.url_for("named_query", name=query.name)),
             "text": query.text}
 
@@ -347,7 +398,8 @@ async def named_query(request: Request) -> Response:
         text = bound_text(service.view(), query, values)
     except ValueError as error:
         raise _error(400, str(error)) from None
-    return await run_query(service, text, _format_choice(request, request.query_params, kind_of(text)))
+    return await run_query(service, text, _format_choice(request, request.query_params, kind_of(text)),
+                           client=client_of(request))
 
 
 # --- graph store protocol --------------------------------------------------------------
@@ -376,8 +428,15 @@ async def graph_store(request: Request) -> Response:
             fmt = negotiate("graph", _format_choice(request, request.query_params, "graph"))
         except NotAcceptable as error:
             raise _error(406, str(error)) from None
-        body = await run_in_threadpool(service.store.dump, format=fmt.rdf, from_graph=target,
-                                       prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None)
+        client = client_of(request)
+        refusal = service.slots.take("dump", client)
+        if refusal:
+            raise _error(429, refusal, {"Retry-After": "5"})
+        try:
+            body = await run_in_threadpool(service.store.dump, format=fmt.rdf, from_graph=target,
+                                           prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None)
+        finally:
+            service.slots.give("dump", client)
         headers = {"Vary": "Accept", "Content-Length": str(len(body))}  # HEAD: the length GET would send
         return Response(body if request.method == "GET" else b"", media_type=fmt.media_type, headers=headers)
     _authorize(service, request, refusal_status=405)
@@ -388,7 +447,7 @@ async def graph_store(request: Request) -> Response:
     if request.method == "DELETE":
         if not existed:
             raise _error(404, f"no graph {target.value}")
-        await run_in_threadpool(service.write, f"DROP {graph_sparql}")
+        await _write(service, f"DROP {graph_sparql}")
         return Response(status_code=204)
     body = await read_body(request, service.settings.max_body)
     media = _media_type(request)
@@ -404,7 +463,7 @@ async def graph_store(request: Request) -> Response:
     drop = f"DROP SILENT {graph_sparql} ;\n" if request.method == "PUT" else ""
     update = f"{drop}INSERT DATA {{\n{data}\n}}" if quads else drop.rstrip(" ;\n") or ""
     if update:
-        await run_in_threadpool(service.write, update)
+        await _write(service, update)
     return Response(status_code=201 if not existed else 204)
 
 
@@ -510,7 +569,19 @@ async def dump(request: Request) -> Response:
         headers["Content-Encoding"] = "gzip"
     if request.method == "HEAD":  # no Content-Length: the size is known only once streamed
         return StreamingResponse(iter(()), media_type=fmt.media_type, headers=headers)
-    return StreamingResponse(_stream(produce, gzip), media_type=fmt.media_type, headers=headers)
+    client = client_of(request)
+    refusal = service.slots.take("dump", client)
+    if refusal:
+        raise _error(429, refusal, {"Retry-After": "5"})
+
+    async def released() -> AsyncIterator[bytes]:
+        try:
+            async for chunk in _stream(produce, gzip):
+                yield chunk
+        finally:
+            service.slots.give("dump", client)
+
+    return StreamingResponse(released(), media_type=fmt.media_type, headers=headers)
 
 
 async def health(request: Request) -> Response:
@@ -520,6 +591,8 @@ async def health(request: Request) -> Response:
                          "generation": service.generation, "workers": service.settings.workers,
                          "running": service.in_flight, "writable": service.settings.allow_update,
                          "worker_pids": service.pool.pids() if service.pool else [],
+                         "worker_peak_bytes": service.pool.peak if service.pool else 0,
+                         "refused": service.slots.refused,
                          "summary": {"complete": summary.is_complete(service.view()),
                                      "rebuilding": service.summarising or service.summary_due.is_set()}})
 
@@ -586,12 +659,33 @@ class AccessLog:
 
 
 async def _plain_error(request: Request, error: HTTPException) -> Response:
-    return PlainTextResponse(str(error.detail) + "\n", status_code=error.status_code, headers=error.headers)
+    return PlainTextResponse(capped(str(error.detail)) + "\n", status_code=error.status_code, headers=error.headers)
+
+
+def _api_in_workers(service: Service) -> list:
+    """kg.api's routes, each answered by a query worker (deadline, memory limit, 429)."""
+
+    async def forward(request: Request) -> Response:
+        work = {"kind": "api", "path": request.url.path, "query_string": request.url.query,
+                "store": service.settings.store}
+        answer = await in_worker(service, work, client_of(request), "api")
+        if not answer.body and answer.status >= 400:
+            raise _error(answer.status, answer.message)
+        return Response(answer.body, status_code=answer.status, media_type=answer.media_type)
+
+    routes = []
+    for route in api_routes(service.view):
+        if route.path == "/api/openapi.json":
+            routes.append(route)  # a constant document
+        else:
+            routes.append(Route(route.path, forward, methods=["GET"]))
+    return routes
 
 
 def create_app(store: str | Path, *, allow_update: bool = False, token_file: Path | None = None,
                timeout: float = 30.0, max_results: int = 10_000, cors: str | None = None,
-               max_body: int = 10_000_000, workers: int = 2, queue_size: int = 16) -> Starlette:
+               max_body: int = 10_000_000, workers: int = 2, queue_size: int = 16,
+               worker_memory: int = DEFAULT_MEMORY) -> Starlette:
     """The ASGI app over the store directory `store`; it opens the store (taking its lock) now."""
     token = None
     if allow_update:
@@ -601,7 +695,7 @@ def create_app(store: str | Path, *, allow_update: bool = False, token_file: Pat
         if len(token) < 16:
             raise ValueError(f"the token in {token_file} is too short (at least 16 characters)")
     settings = Settings(str(store), allow_update, token, timeout, max_results, cors, max_body, max(1, workers),
-                        max(0, queue_size))
+                        max(0, queue_size), worker_memory)
     service = Service(settings)
 
     @contextlib.asynccontextmanager
@@ -623,11 +717,11 @@ def create_app(store: str | Path, *, allow_update: bool = False, token_file: Pat
         Route("/health", health, methods=["GET"]),
         Route("/void", void, methods=["GET"]),
         Route("/dump", dump, methods=["GET", "HEAD"]),
-        # the actor API reads the server's own store: its queries are bounded by one actor
-        *api_routes(service.view),
+        # the actor API, answered in the query workers like any query
+        *_api_in_workers(service),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    middleware = [Middleware(AccessLog)]
+    middleware = [Middleware(AccessLog), Middleware(SecurityHeaders)]
     if cors:
         middleware.append(Middleware(CORSMiddleware, allow_origins=[cors], allow_methods=["GET", "POST", "PUT", "DELETE"],
                                      allow_headers=["Authorization", "Content-Type", "Accept"],

@@ -20,8 +20,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 def serve_in_thread(app, host: str = "127.0.0.1", startup_timeout: float = 20.0) -> Iterator[str]:
     """Yields the base URL once the server accepts requests; always shuts it down."""
     port = free_port(host)
+    from kg.server.limits import uvicorn_options
+
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning",
-                                           timeout_graceful_shutdown=5))
+                                           timeout_graceful_shutdown=5, **uvicorn_options()))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

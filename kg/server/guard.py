@@ -45,3 +45,64 @@ def check(sparql: str) -> None:
             if word in FORBIDDEN:
                 raise ForbiddenOperation(
                     f"{word} is not allowed: this server never fetches data from other servers")
+
+
+# --- shape limits ------------------------------------------------------------------------
+#
+# Oxigraph's parser and evaluator recurse once per nesting level and once per element of
+# some chains (UNION, OPTIONAL, operators, property paths), and overflow the stack well
+# before any size limit: `{` nested 5,000 deep or a 10,000-way UNION kill the process with
+# SIGSEGV (pyoxigraph 0.5). Such text is refused here, in linear time and before it reaches
+# the engine; the engine itself also runs on a thread with a large stack (see
+# `kg.server.worker.BIG_STACK`) as a second line.
+
+MAX_DEPTH = 64  # brackets ( { [ open at once; real queries stay under 15
+MAX_CHAIN = 500  # UNION / OPTIONAL / MINUS keywords in one request
+# The engine runs on threads with this stack (workers, the writer): the default 8 MB
+# overflows on text these limits let through only just. Address space, not memory.
+BIG_STACK = 256 << 20
+
+# Strings, IRIs and comments are blanked first (so brackets and words inside them do not
+# count); then the words are counted and the brackets reduced pair by pair, all in C:
+# about 0.15 s per MB of INSERT DATA.
+_OPAQUE = re.compile(
+    r"""\#[^\n\r]*|'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+    |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>""",
+    re.VERBOSE | re.DOTALL,
+)
+_CHAIN = re.compile(r"(?<![\w:?$])(?:UNION|OPTIONAL|MINUS)(?![\w:])", re.IGNORECASE)
+_NOT_BRACKET = re.compile(r"[^(){}\[\]]+")
+_ONE_KIND = str.maketrans("{[}]", "(())")
+
+
+class TooComplex(ValueError):
+    """The request nests deeper or chains longer than the engine can take safely."""
+
+
+def check_shape(sparql: str, max_depth: int = MAX_DEPTH, max_chain: int = MAX_CHAIN) -> None:
+    """Raises TooComplex when brackets nest deeper than `max_depth` or UNION/OPTIONAL/MINUS
+    appear more than `max_chain` times."""
+    upper = sparql.upper()
+    risky_chain = sum(upper.count(word) for word in ("UNION", "OPTIONAL", "MINUS")) > max_chain
+    if not risky_chain and sum(sparql.count(c) for c in "({[") <= max_depth:
+        return
+    plain = _OPAQUE.sub(" ", sparql)
+    if risky_chain and len(_CHAIN.findall(plain)) > max_chain:
+        raise TooComplex(f"the request uses UNION, OPTIONAL or MINUS more than {max_chain} times; "
+                         "this server refuses such requests before parsing them")
+    brackets = _NOT_BRACKET.sub("", plain).translate(_ONE_KIND)
+    for _ in range(max_depth):  # each round removes the innermost level
+        if "()" not in brackets:
+            return
+        brackets = brackets.replace("()", "")
+    if "()" in brackets:
+        raise TooComplex(f"the request nests brackets deeper than {max_depth} levels; "
+                         "this server refuses such requests before parsing them")
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether the query states its own dataset (FROM or FROM NAMED), which then wins over
+    the server's union default graph."""
+    if "FROM" not in sparql.upper():
+        return False
+    return any(match.lastgroup == "name" and match.group().upper() == "FROM" for match in _TOKEN.finditer(sparql))

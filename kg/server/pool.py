@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +32,24 @@ class WorkerFailed(RuntimeError):
     pass
 
 
+class MemoryExceeded(WorkerFailed):
+    """The request made its worker grow past the per-worker memory limit."""
+
+
+DEFAULT_MEMORY = 2 << 30  # bytes of heap a worker may use; `kg serve --worker-memory` sets it
+_POLL = 0.05  # seconds between looks at a busy worker's resident size
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident_bytes(pid: int) -> int:
+    """Resident set size of a process (Linux /proc; 0 where unknown)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 @dataclass
 class Answer:
     status: int
@@ -48,14 +67,23 @@ def _worker_env() -> dict[str, str]:
 
 
 class _Worker:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, memory: int) -> None:
         parent, child = socket.socketpair()
+        self.peak = 0  # largest resident size seen while it worked
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.server.worker", str(child.fileno()), path],
+            [sys.executable, "-m", "kg.server.worker", str(child.fileno()), path, str(memory)],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=_worker_env(),
         )
         child.close()
         self.connection = Connection(parent.detach())
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Whether the worker has opened its snapshot (it says so once, first)."""
+        if not self.ready and self.connection.poll(max(timeout, 0.0)):
+            self.connection.recv_bytes()
+            self.ready = True
+        return self.ready
 
     def kill(self) -> None:
         self.process.kill()
@@ -66,17 +94,25 @@ class _Worker:
 class WorkerPool:
     """`size` workers over the store at `path`; `run` blocks, so call it from a thread."""
 
-    def __init__(self, path: str, size: int) -> None:
-        self.path, self.size = path, size
+    def __init__(self, path: str, size: int, memory: int = DEFAULT_MEMORY) -> None:
+        self.path, self.size, self.memory = path, size, memory
+        self.peak = 0  # largest resident size any worker reached, for /health and the bench
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         for _ in range(size):
             self._add()
+        with self._lock:
+            starting = list(self._all)
+        for worker in starting:  # so that the first requests find them ready
+            try:
+                worker.wait_ready(60.0)
+            except (EOFError, OSError):
+                pass  # it died starting; the first request it gets reports why and replaces it
 
     def _add(self) -> None:
-        worker = _Worker(self.path)
+        worker = _Worker(self.path, self.memory)
         with self._lock:
             self._all.add(worker)
         self._idle.put(worker)
@@ -89,27 +125,62 @@ class WorkerPool:
             self._add()
 
     def run(self, request: dict, deadline: float) -> Answer:
-        """The worker's answer, or QueryTimeout once `deadline` (time.monotonic) has passed."""
+        """The worker's answer; QueryTimeout once `deadline` (time.monotonic) has passed,
+        MemoryExceeded when the worker grew past the memory limit, WorkerFailed when it died."""
         try:
             worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
         except queue.Empty:
             raise QueryTimeout("no worker became free before the time limit") from None
         try:
+            if not worker.wait_ready(deadline - time.monotonic()):
+                raise QueryTimeout("the query worker did not start before the time limit")
             request = {**request, "time_left": max(deadline - time.monotonic(), 0.0)}
             worker.connection.send_bytes(json.dumps(request).encode())
-            if not worker.connection.poll(max(deadline - time.monotonic(), 0.0)):
-                raise QueryTimeout("query time limit reached")
+            self._wait(worker, deadline)
             header = json.loads(worker.connection.recv_bytes())
             body = worker.connection.recv_bytes()
-        except QueryTimeout:
+        except (QueryTimeout, MemoryExceeded):
             self._replace(worker)  # SIGKILL and a fresh Popen take milliseconds; its imports run on their own
             raise
         except (EOFError, OSError) as error:
+            reason = self._death(worker)
             self._replace(worker)
-            raise WorkerFailed(f"query worker died: {error!r}") from error
+            if reason == "memory":
+                raise MemoryExceeded(self._memory_message()) from error
+            raise WorkerFailed(f"the query worker died ({reason}); it was replaced") from error
         self._idle.put(worker)
         return Answer(header["status"], body, header.get("media_type", "text/plain; charset=utf-8"),
                       header.get("count", 0), header.get("truncated", False), header.get("message", ""))
+
+    def _memory_message(self) -> str:
+        return (f"the query needed more than the {self.memory >> 20} MB a query worker may use; "
+                "it was stopped and the worker replaced")
+
+    def _wait(self, worker: _Worker, deadline: float) -> None:
+        """Until the worker answers, watching its deadline and its resident size."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise QueryTimeout("query time limit reached")
+            if worker.connection.poll(min(left, _POLL)):
+                return
+            rss = resident_bytes(worker.process.pid)
+            worker.peak = max(worker.peak, rss)
+            self.peak = max(self.peak, rss)
+            if self.memory and rss > self.memory:
+                raise MemoryExceeded(self._memory_message())
+
+    def _death(self, worker: _Worker) -> str:
+        """Why a worker's connection closed: its exit status, in words."""
+        try:
+            code = worker.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "no exit status"
+        if code == -signal.SIGABRT or code == 134:  # Rust aborts when an allocation fails at the limit
+            return "memory"
+        if code < 0:
+            return f"killed by signal {signal.Signals(-code).name}"
+        return f"exit status {code}"
 
     def pids(self) -> list[int]:
         with self._lock:

@@ -133,7 +133,9 @@ def create_proxy_app(location: str, *, timeout: float = 30.0, max_body: int = 10
         *api_routes(lambda: store),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    middleware = []
+    from kg.server.limits import SecurityHeaders
+
+    middleware = [Middleware(SecurityHeaders)]  # the page's CSP, nosniff, no framing
     if cors:
         middleware.append(Middleware(CORSMiddleware, allow_origins=[cors], allow_methods=["GET", "POST"]))
     return Starlette(routes=routes, middleware=middleware)

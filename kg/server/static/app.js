@@ -47,11 +47,14 @@ function cell(term) {
   const td = document.createElement("td");
   td.dir = "auto";
   if (!term) return td;
-  if (term.type === "uri") {
+  if (term.type === "uri" && /^https?:\/\//i.test(term.value)) {
+    // Only web addresses become links: a javascript: or data: IRI in a result stays text.
     const link = document.createElement("a");
     link.href = term.value;
     link.textContent = term.value;
     td.appendChild(link);
+  } else if (term.type === "uri") {
+    td.textContent = term.value;
   } else {
     td.textContent = term.value;
     if (term["xml:lang"]) td.lang = term["xml:lang"];

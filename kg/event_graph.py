@@ -1,0 +1,239 @@
+"""The event graphs: one `kgo:MeetingEvent` per encounter, kept in line with the article
+graphs as articles come, change and go (kg.events decides which reports are one event).
+
+Each event lives in a graph of its own (`rdf.event_graph_iri`), replaced or dropped as a
+whole. After a write only what it can have changed is recomputed: the reports of the
+written graphs, the former reports of replaced or removed graphs (read before the write),
+and everything linked to them, transitively (kg.events.components: two shared
+participants, meeting date windows). Resolution is a function of each such group of
+linked reports, so ingesting in any order, one article at a time or all at once, gives
+the same events and the same IRIs; re-ingesting changes nothing.
+
+Like the met-with summary, the graph <id/events/state> carries `kgo:eventsComplete` only
+while the events match the article graphs: writers remove it first (`mark_stale`) and
+`refresh` puts it back; without it the next refresh rebuilds every event.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pyoxigraph as ox
+
+from kg import queries, rdf
+from kg.events import Event, Report, components, linked, reports_of, resolve, resolve_component
+from kg.model import Extraction
+from kg.store import GraphStore
+
+VALUES_CHUNK = 200  # terms per VALUES block
+WRITE_CHUNK_QUADS = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """What one `refresh` did."""
+
+    full: bool
+    reports: int  # reports resolved
+    events: int  # events written
+    actors: frozenset[str]  # actor IRIs of the reports resolved: their relations may have changed
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return {"full": self.full, "reports": self.reports, "events": self.events, "seconds": round(self.seconds, 3)}
+
+
+def _text(name: str) -> str:
+    return queries.statement(name, "events")
+
+
+def is_complete(store: GraphStore) -> bool:
+    return store.ask(_text("is-complete"))
+
+
+def mark_stale(store: GraphStore) -> None:
+    store.update(_text("mark-stale"))
+
+
+def _select_reports(store: GraphStore, variable: str | None = None, terms: list[ox.NamedNode] = (),
+                    countries: dict[str, str] | None = None) -> list[Report]:
+    """Reports as the store holds them, identified by IRI: participants, place, country."""
+    text = _text("reports")
+    rows: list[dict] = []
+    if variable is None:
+        rows = store.select(text)
+    else:
+        for start in range(0, len(terms), VALUES_CHUNK):
+            rows.extend(store.select(queries.with_values(text, variable, terms[start:start + VALUES_CHUNK])))
+    if countries is None:
+        countries = place_countries(store)
+    found: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        if "meeting" not in row or "doc" not in row or "participant" not in row:
+            continue
+        key = (row["doc"].value, row["meeting"].value)
+        entry = found.get(key)
+        if entry is None:
+            entry = found[key] = {"row": row, "people": set()}
+        entry["people"].add(row["participant"].value)
+    reports = []
+    for (doc, meeting), entry in found.items():
+        row = entry["row"]
+        published = row.get("published")
+        try:
+            day = date.fromisoformat(published.value) if published is not None else None
+        except ValueError:
+            day = None
+        place = row["place"].value if "place" in row else None
+        reports.append(Report(article=doc, ref=meeting, participants=frozenset(entry["people"]),
+                              status="planned" if row["status"] == rdf.KGO.Planned else "held",
+                              date=row["date"].value if "date" in row else None, place=place,
+                              place_country=countries.get(place) if place else None, published=day))
+    return reports
+
+
+def place_countries(store: GraphStore) -> dict[str, str]:
+    """Place IRI -> country IRI, from the knowledge base."""
+    return {row["place"].value: row["country"].value for row in store.select(_text("place-countries"))
+            if "place" in row and "country" in row}
+
+
+def reports_as_stored(extraction: Extraction) -> list[Report]:
+    """An extraction's reports identified as the store identifies them (by IRI), so that
+    `kg extract --json` gives an event the id it has in the store."""
+    return reports_of(extraction, actor=lambda a: rdf.actor_iri(a.key).value,
+                      place=lambda p: rdf.place_iri(p.key).value, country=lambda c: rdf.actor_iri(c).value)
+
+
+def resolve_extractions(extractions: Iterable[Extraction]) -> dict[tuple[str, int], Event]:
+    """(article id, meeting position) -> its event, over a set of articles."""
+    reports = [r for ex in extractions for r in reports_as_stored(ex)]
+    return {(r.article, int(r.ref)): e for e in resolve(reports) for r in e.reports}
+
+
+def reports_in(store: GraphStore, graphs: Iterable[ox.NamedNode]) -> list[Report]:
+    """The reports some article graphs hold now: call before replacing or removing them."""
+    graphs = list(graphs)
+    return _select_reports(store, "g", graphs) if graphs else []
+
+
+def _event_graphs(store: GraphStore, refs: Iterable[str] | None = None) -> set[str]:
+    text = _text("event-graphs")
+    if refs is None:
+        return {row["eventGraph"].value for row in store.select(text) if "eventGraph" in row}
+    terms = [rdf.report_iri(ref) for ref in sorted(set(refs))]
+    found: set[str] = set()
+    for start in range(0, len(terms), VALUES_CHUNK):
+        bound = queries.with_values(text, "meeting", terms[start:start + VALUES_CHUNK])
+        found |= {row["eventGraph"].value for row in store.select(bound) if "eventGraph" in row}
+    return found
+
+
+class _Neighbourhood:
+    """Reports read from the store by participant (in batches), each actor's once."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.countries = place_countries(store)
+        self.fetched: set[str] = set()
+        self.reports: set[Report] = set()
+        self.by_actor: dict[str, set[Report]] = {}
+
+    def fetch(self, actors: Iterable[str]) -> None:
+        new = sorted(set(actors) - self.fetched)
+        if not new:
+            return
+        self.fetched |= set(new)
+        for report in _select_reports(self.store, "actor", [ox.NamedNode(a) for a in new], self.countries):
+            self.reports.add(report)
+            for actor in report.participants:
+                self.by_actor.setdefault(actor, set()).add(report)
+
+    def linked_to(self, report: Report) -> set[Report]:
+        """Among the fetched reports: those linked to `report` (all are, once its participants are fetched)."""
+        counts: dict[Report, int] = {}
+        for actor in report.participants:
+            for other in self.by_actor.get(actor, ()):
+                counts[other] = counts.get(other, 0) + 1
+        return {other for other, n in counts.items() if n >= 2 and linked(report, other)}
+
+
+def _write(store: GraphStore, drop: Iterable[str], events: list[Event], *, bulk: bool = False) -> None:
+    """Drop the old event graphs, write the new ones and then the completeness mark: one
+    update (atomic), unless `bulk` (a rebuild: through the bulk loader, the mark last)."""
+    from kg.store import quads_to_sparql_data
+
+    drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(set(drop)))
+    quads = [q for event in events for q in rdf.event_quads(event)]
+    mark = f"INSERT DATA {{\n{quads_to_sparql_data([rdf.events_complete_quad()])}\n}}"
+    if bulk:
+        if drops:
+            store.update(drops.rstrip().rstrip(";"))
+        for start in range(0, len(quads), WRITE_CHUNK_QUADS):
+            store.add_quads(quads[start:start + WRITE_CHUNK_QUADS])
+        store.update(mark)
+        return
+    data = f"INSERT DATA {{\n{quads_to_sparql_data(quads)}\n}} ;\n" if quads else ""
+    store.update(drops + data + mark)
+
+
+def _actors(reports: Iterable[Report]) -> frozenset[str]:
+    return frozenset(k for r in reports for k in r.participants)
+
+
+def rebuild(store: GraphStore) -> Refresh:
+    """Every event from every report."""
+    started = time.monotonic()
+    mark_stale(store)
+    reports = _select_reports(store)
+    events = resolve(reports)
+    _write(store, _event_graphs(store), events, bulk=True)
+    return Refresh(True, len(reports), len(events), _actors(reports), time.monotonic() - started)
+
+
+def refresh(store: GraphStore, written: Iterable[str] | None, touched: Iterable[str] = (),
+            former: Iterable[Report] = ()) -> Refresh:
+    """Bring the events in line after the graphs of the `written` articles (ids) were
+    written, replaced or removed. `touched`: the actor IRIs of their meetings, before and
+    after; `former`: the reports those graphs held before (`reports_in`, read before the
+    write). The caller passes None for `written` when the events were not complete before
+    its writes (`is_complete`): then everything is rebuilt."""
+    if written is None:
+        return rebuild(store)
+    started = time.monotonic()
+    written = set(written)
+    former = list(former)
+    mark_stale(store)
+    hood = _Neighbourhood(store)
+    hood.fetch({*touched, *(a for r in former for a in r.participants)})
+    current = [r for r in hood.reports if r.article in written]
+    former = [r for r in former if r not in hood.reports]
+    group: set[Report] = set(current)
+    frontier = [*current, *former]
+    while frontier:  # breadth first, one batch of reads per level
+        hood.fetch(a for r in frontier for a in r.participants)
+        reached = []
+        for report in frontier:
+            for other in hood.linked_to(report):
+                if other not in group:
+                    group.add(other)
+                    reached.append(other)
+        frontier = reached
+    events = [e for component in components(group) for e in resolve_component(component)]
+    old = _event_graphs(store, [r.ref for r in group] + [r.ref for r in former])
+    _write(store, old, events)
+    return Refresh(False, len(group), len(events), _actors([*group, *former]), time.monotonic() - started)
+
+
+def remove_articles(store: GraphStore, article_ids: Iterable[str]) -> Refresh:
+    """Drop some articles' graphs and take their reports out of their events."""
+    ids = list(article_ids)
+    graphs = [rdf.graph_iri(a) for a in ids]
+    complete = is_complete(store)
+    former = reports_in(store, graphs) if complete else []
+    mark_stale(store)
+    if graphs:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in graphs))
+    return refresh(store, ids if complete else None, (), former)
