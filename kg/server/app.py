@@ -32,7 +32,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg import queries as named_queries
-from kg import summary
+from kg import event_graph, summary
 from kg.api import routes as api_routes
 from kg.formats import FORMATS_BY_NAME, NotAcceptable, negotiate
 from kg.rdf import KGO, PREFIXES, RDF
@@ -99,9 +99,11 @@ class Service:
 
     def write(self, update: str) -> None:
         """One update. The met-with summary is marked stale first (readers then compute
-        relations from the article graphs) and rebuilt in the background afterwards."""
+        relations from the article graphs) and rebuilt in the background afterwards; the
+        events too (the next `kg ingest` or `kg events --rebuild` rebuilds them)."""
         with self.write_lock:
             summary.mark_stale(self.view())
+            event_graph.mark_stale(self.view())  # kg's own event upkeep puts the mark back in its update
             self.store.update(update)
             self.generation += 1
         self.summary_due.set()
