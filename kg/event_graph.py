@@ -209,8 +209,11 @@ def refresh(store: GraphStore, written: Iterable[str] | None, former: Iterable[R
     events were not complete before its writes (`is_complete`): then everything is rebuilt."""
     if written is None:
         return rebuild(store)
-    started = time.monotonic()
     written = sorted(set(written))
+    rows = store.select(_text("article-count"))
+    if rows and "articles" in rows[0] and 2 * len(written) >= int(rows[0]["articles"].value):
+        return rebuild(store)  # most articles are new: one read of everything beats a neighbourhood per article
+    started = time.monotonic()
     mark_stale(store)
     hood = _Neighbourhood(store)
     current = reports_in(store, [rdf.graph_iri(a) for a in written])

@@ -190,7 +190,10 @@ def test_reingest_changes_nothing(tmp_path, extractor):
     report = ingest(store, [str(DATA)], metadata=METADATA, extractor=extractor, workers=1)
     assert (report.ingested, report.skipped_unchanged, report.events) == (0, 9, None)
     report = ingest(store, [str(DATA)], metadata=METADATA, extractor=extractor, workers=1, force=True)
-    assert report.ingested == 9 and not report.events.full
+    assert report.ingested == 9 and report.events.full  # every article rewritten: one rebuild
+    assert sorted(str(q) for q in store.raw) == before
+    report = ingest(store, paths(["a2.txt", "a5.txt"]), metadata=METADATA, extractor=extractor, workers=1, force=True)
+    assert report.ingested == 2 and not report.events.full  # two replaced in place, incrementally
     assert sorted(str(q) for q in store.raw) == before
     store.close()
 
