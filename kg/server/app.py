@@ -33,7 +33,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg import queries as named_queries
-from kg import summary
+from kg import event_graph, summary
 from kg.api import routes as api_routes
 from kg.formats import FORMATS_BY_NAME, NotAcceptable, choose, kind_of, negotiate
 from kg.rdf import KGO, PREFIXES, RDF, SUMMARY_GRAPH
@@ -113,7 +113,8 @@ class Service:
         """One update, on the writer thread (a large stack: see kg.server.limits). The
         met-with summary is marked stale first (readers then compute relations from the
         article graphs) and rebuilt in the background afterwards; an update that fails
-        changes nothing, the mark included."""
+        changes nothing, the mark included. The events are marked stale too (the next
+        `kg ingest` or `kg events --rebuild` rebuilds them)."""
         with self.write_lock:
             self.writer.run(self._write, update)
             self.generation += 1
@@ -125,11 +126,13 @@ class Service:
         one text: Oxigraph does not accept PREFIX or BASE after the `;` between operations.
         A crash in between leaves the mark off, which is the safe side."""
         marks = list(self.store.quads_for_pattern(None, KGO.summaryComplete, None, SUMMARY_GRAPH))
+        event_marks = list(self.store.quads_for_pattern(None, KGO.eventsComplete, None, None))
         summary.mark_stale(self.view())
+        event_graph.mark_stale(self.view())  # kg's own event upkeep puts the mark back in its update
         try:
             self.store.update(update)
         except BaseException:
-            self.store.extend(marks)
+            self.store.extend(marks + event_marks)
             raise
 
     def _keep_summary(self) -> None:
