@@ -113,10 +113,12 @@ class Service:
         """One update, on the writer thread (a large stack: see kg.server.limits). The
         met-with summary is marked stale in the same transaction (readers then compute
         relations from the article graphs) and rebuilt in the background afterwards; an
-        update that fails changes nothing, the mark included."""
-        stale_then = summary_statement("mark-stale").rstrip() + " ;\n"
+        update that fails changes nothing, the mark included. The mark goes last: Oxigraph
+        reads no PREFIX after a `;`, so the client's own prologue must open the request."""
+        body = update.rstrip()
+        text = body + ("\n" if body.endswith(";") else "\n;\n") + summary_statement("mark-stale")
         with self.write_lock:
-            self.writer.run(self.store.update, stale_then + update)
+            self.writer.run(self.store.update, text)
             self.generation += 1
         self.summary_due.set()
 
