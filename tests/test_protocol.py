@@ -122,6 +122,9 @@ def test_basic_credentials_on_a_write_get_401_with_the_scheme_to_use(writable):
     bearer = requests.post(writable + "/update", data={"update": "CLEAR SILENT GRAPH <urn:x>"},
                            headers={"Authorization": f"Bearer {TOKEN}"}, timeout=TIMEOUT)
     assert bearer.status_code == 204
+    prefixed = requests.post(writable + "/update", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=TIMEOUT,
+                             data={"update": f"PREFIX ex: <{EX}>\nINSERT DATA {{ GRAPH ex:w {{ ex:x ex:p 1 }} }}"})
+    assert prefixed.status_code == 204, prefixed.text  # a prologue opens the request: the server adds after it
 
 
 def test_head_tells_no_false_length(url):
