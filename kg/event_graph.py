@@ -58,9 +58,14 @@ def mark_stale(store: GraphStore) -> None:
 
 
 def _select_reports(store: GraphStore, variable: str | None = None, terms: list[ox.NamedNode] = (),
-                    countries: dict[str, str] | None = None) -> list[Report]:
-    """Reports as the store holds them, identified by IRI: participants, place, country."""
-    text = _text("reports")
+                    countries: dict[str, str] | None = None, between: tuple[date, date] | None = None) -> list[Report]:
+    """Reports as the store holds them, identified by IRI: participants, place, country.
+    `variable` "g": those of some graphs; "actor": those of some actors, dated or published
+    `between` two days if given; None: every report."""
+    text = _text("reports" if variable == "actor" else "reports-in")
+    if between is not None:
+        for name, day in zip(("since", "until"), between):
+            text = queries.with_values(text, name, [ox.Literal(day.isoformat(), datatype=rdf.XSD.date)])
     rows: list[dict] = []
     if variable is None:
         rows = store.select(text)
@@ -114,7 +119,7 @@ def resolve_extractions(extractions: Iterable[Extraction]) -> dict[tuple[str, in
 
 
 def reports_in(store: GraphStore, graphs: Iterable[ox.NamedNode]) -> list[Report]:
-    """The reports some article graphs hold now: call before replacing or removing them."""
+    """The reports some article graphs hold (before replacing or removing them: the former ones)."""
     graphs = list(graphs)
     return _select_reports(store, "g", graphs) if graphs else []
 
@@ -131,28 +136,32 @@ def _event_graphs(store: GraphStore, refs: Iterable[str] | None = None) -> set[s
     return found
 
 
+MARGIN_DAYS = 31  # a report's window lies within 31 days of its date (a month: its first day) or publication
+
+
 class _Neighbourhood:
-    """Reports read from the store by participant (in batches), each actor's once."""
+    """Reports read from the store by participant and time, a batch per call."""
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self.countries = place_countries(store)
-        self.fetched: set[str] = set()
-        self.reports: set[Report] = set()
         self.by_actor: dict[str, set[Report]] = {}
 
-    def fetch(self, actors: Iterable[str]) -> None:
-        new = sorted(set(actors) - self.fetched)
-        if not new:
+    def fetch(self, frontier: list[Report]) -> None:
+        """Every report that can be linked to one of `frontier`: sharing its participants,
+        dated (or published) within MARGIN_DAYS of its window."""
+        windows = [r.window for r in frontier if r.window is not None]
+        if not windows:
             return
-        self.fetched |= set(new)
-        for report in _select_reports(self.store, "actor", [ox.NamedNode(a) for a in new], self.countries):
-            self.reports.add(report)
+        between = (date.fromordinal(max(1, min(lo for lo, _ in windows) - MARGIN_DAYS)),
+                   date.fromordinal(max(hi for _, hi in windows) + MARGIN_DAYS))
+        actors = sorted({a for r in frontier if r.window is not None for a in r.participants})
+        for report in _select_reports(self.store, "actor", [ox.NamedNode(a) for a in actors], self.countries, between):
             for actor in report.participants:
                 self.by_actor.setdefault(actor, set()).add(report)
 
     def linked_to(self, report: Report) -> set[Report]:
-        """Among the fetched reports: those linked to `report` (all are, once its participants are fetched)."""
+        """Among the fetched reports: those linked to `report` (all are, once it was in a fetched frontier)."""
         counts: dict[Report, int] = {}
         for actor in report.participants:
             for other in self.by_actor.get(actor, ()):
@@ -193,27 +202,26 @@ def rebuild(store: GraphStore) -> Refresh:
     return Refresh(True, len(reports), len(events), _actors(reports), time.monotonic() - started)
 
 
-def refresh(store: GraphStore, written: Iterable[str] | None, touched: Iterable[str] = (),
-            former: Iterable[Report] = ()) -> Refresh:
+def refresh(store: GraphStore, written: Iterable[str] | None, former: Iterable[Report] = ()) -> Refresh:
     """Bring the events in line after the graphs of the `written` articles (ids) were
-    written, replaced or removed. `touched`: the actor IRIs of their meetings, before and
-    after; `former`: the reports those graphs held before (`reports_in`, read before the
-    write). The caller passes None for `written` when the events were not complete before
-    its writes (`is_complete`): then everything is rebuilt."""
+    written, replaced or removed; `former`: the reports those graphs held before
+    (`reports_in`, read before the write). The caller passes None for `written` when the
+    events were not complete before its writes (`is_complete`): then everything is rebuilt."""
     if written is None:
         return rebuild(store)
+    written = sorted(set(written))
+    rows = store.select(_text("article-count"))
+    if rows and "articles" in rows[0] and 2 * len(written) >= int(rows[0]["articles"].value):
+        return rebuild(store)  # most articles are new: one read of everything beats a neighbourhood per article
     started = time.monotonic()
-    written = set(written)
-    former = list(former)
     mark_stale(store)
     hood = _Neighbourhood(store)
-    hood.fetch({*touched, *(a for r in former for a in r.participants)})
-    current = [r for r in hood.reports if r.article in written]
-    former = [r for r in former if r not in hood.reports]
+    current = reports_in(store, [rdf.graph_iri(a) for a in written])
+    former = [r for r in former if r not in set(current)]
     group: set[Report] = set(current)
     frontier = [*current, *former]
     while frontier:  # breadth first, one batch of reads per level
-        hood.fetch(a for r in frontier for a in r.participants)
+        hood.fetch(frontier)
         reached = []
         for report in frontier:
             for other in hood.linked_to(report):
@@ -236,4 +244,4 @@ def remove_articles(store: GraphStore, article_ids: Iterable[str]) -> Refresh:
     mark_stale(store)
     if graphs:
         store.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in graphs))
-    return refresh(store, ids if complete else None, (), former)
+    return refresh(store, ids if complete else None, former)

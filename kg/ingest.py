@@ -100,7 +100,7 @@ def ingest(store: GraphStore, paths: Iterable[str], *, metadata: Path | None = N
                  workers=workers, extractor=extractor, on_outcome=outcome,
                  before_first_write=before_first_write, before_replace=before_replace)
     if events and (report.wrote or not events_complete):
-        report.events = event_graph.refresh(store, written if events_complete else None, report.touched, former)
+        report.events = event_graph.refresh(store, written if events_complete else None, former)
         report.touched |= report.events.actors  # relations count events: their rows may change too
     # New names in the knowledge base mean new labels in every row: rebuild them all.
     if ours and (report.wrote or report.knowledge_changed or not was_complete or report.events is not None):

@@ -73,8 +73,9 @@ class Dialect:
 
 
 GENERIC = Dialect("generic", INSERT_CHUNK_QUADS)
-# SP031 ("generated SQL text has exceeded 10000 lines") hits an INSERT DATA of about 1,400
-# article triples; 500 leaves room for triples with more varied terms.
+# One INSERT DATA operation is refused past a few thousand triples (SP031 "generated SQL
+# text has exceeded 10000 lines" at about 1,400 article triples, SP030 "memory exhausted"
+# near 5,000 lines); the limit is per operation, so 500 per operation, in one request.
 VIRTUOSO = Dialect("virtuoso", 500, rdf.DEFAULT_GRAPH_STANDIN, own_graphs_only=True, dataset_by_query=True,
                    booleans_as_numbers=True, fast_paths=False)
 DIALECTS = {d.name: d for d in (GENERIC, VIRTUOSO)}

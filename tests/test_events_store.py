@@ -190,7 +190,10 @@ def test_reingest_changes_nothing(tmp_path, extractor):
     report = ingest(store, [str(DATA)], metadata=METADATA, extractor=extractor, workers=1)
     assert (report.ingested, report.skipped_unchanged, report.events) == (0, 9, None)
     report = ingest(store, [str(DATA)], metadata=METADATA, extractor=extractor, workers=1, force=True)
-    assert report.ingested == 9 and not report.events.full
+    assert report.ingested == 9 and report.events.full  # every article rewritten: one rebuild
+    assert sorted(str(q) for q in store.raw) == before
+    report = ingest(store, paths(["a2.txt", "a5.txt"]), metadata=METADATA, extractor=extractor, workers=1, force=True)
+    assert report.ingested == 2 and not report.events.full  # two replaced in place, incrementally
     assert sorted(str(q) for q in store.raw) == before
     store.close()
 
@@ -318,3 +321,29 @@ def test_kg_events_lists_each_encounter_once_with_its_reports(bulk, tmp_path):
          "participants": ["Recep Tayyip Erdoğan", "Sergey Lavrov"],
          "articles": ["a5.txt (E, 2025-03-09)"]},
     ]
+
+
+def test_kg_serve_as_remote_store_keeps_the_same_events_and_marks_them_stale_after_other_writes(
+        bulk, extractor, tmp_path, monkeypatch):
+    from kg.server import create_app
+    from kg.server.background import serve_in_thread
+
+    token = tmp_path / "token"
+    token.write_text("events-test-token-0123456789", encoding="utf-8")
+    monkeypatch.setenv("KG_STORE_TOKEN", "events-test-token-0123456789")
+    app = create_app(tmp_path / "served", allow_update=True, token_file=token, workers=1)
+    with serve_in_thread(app) as url:
+        store = RemoteStore(url)
+        for part in (["a9.txt", "a3.txt", "a5.txt", "a1.txt"], ["a8.txt", "a2.txt", "a7.txt", "a6.txt", "a4.txt"]):
+            assert ingest(store, paths(part), metadata=METADATA, extractor=extractor, workers=1).ingested == len(part)
+        assert event_quads(store) == event_quads(bulk)
+        assert event_graph.is_complete(store)
+        # another tool drops an article through the Graph Store Protocol: the events are stale
+        response = requests.delete(url + "/store", params={"graph": rdf.graph_iri("a5.txt").value},
+                                   headers={"Authorization": "Bearer events-test-token-0123456789"}, timeout=60)
+        assert response.status_code in (200, 204), response.text
+        assert not event_graph.is_complete(store)
+        done = event_graph.rebuild(store)
+        assert (done.full, done.events) == (True, 3)
+        assert groups(store) == [("a1.txt", "a2.txt", "a3.txt", "a4.txt", "a8.txt", "a9.txt"), ("a6.txt",), ("a7.txt",)]
+        store.close()

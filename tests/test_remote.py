@@ -227,3 +227,69 @@ def test_serve_proxies_a_remote_store(both):
         assert refused.status_code == 400
         assert requests.get(f"{url}/", timeout=10).status_code == 200
         assert requests.get(f"{url}/health", timeout=10).json()["ok"] is True
+
+
+class _Failing(http.server.BaseHTTPRequestHandler):
+    """A store that opens (its `ASK { }` check answers) and then fails every request."""
+
+    def _handle(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if body == b"query=ASK+%7B+%7D":
+            answer, status, media = b'{"head":{},"boolean":true}', 200, "application/sparql-results+json"
+        else:
+            answer, status, media = b"Internal error: the disk\nis on fire", 500, "text/plain"
+        self.send_response(status)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    do_GET = do_POST = _handle
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+STORE_COMMANDS = [
+    ["ingest", str(SEEDS / "000_498fb477b4349d6f.txt")], ["query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"],
+    ["query", "relations", "-p", "actor=https://w3id.org/kg-meetings/id/actor/vladimir-putin"],
+    ["export"], ["export", "-f", "nquads"], ["meetings", "--actor", "Putin"], ["statements"], ["stats"],
+    ["actor", "Putin"], ["relations", "Putin"], ["path", "Putin", "Khamenei"], ["timeline", "Putin"],
+    ["positions", "Putin"], ["network", "--out", "network.svg"], ["summary", "--rebuild"],
+]
+
+
+@pytest.fixture(scope="module")
+def failing():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _refusal(url: str, endpoint: str = "query") -> str:
+    return f"error: {url}/{endpoint} answered HTTP 500 Internal Server Error: Internal error: the disk is on fire"
+
+
+@pytest.mark.parametrize("command", STORE_COMMANDS, ids=lambda command: " ".join(command[:2]))
+def test_a_store_error_is_one_line_in_every_command(failing, command, tmp_path, monkeypatch, capsys):
+    """No traceback: the server's refusal in one line (then, for ingest, how to resume), exit 2.
+    Run in this process through the same entry point as the `kg` script (`app()`)."""
+    from kg.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        app([*command, "--store", failing], prog_name="kg")
+    errors = capsys.readouterr().err
+    assert stopped.value.code == 2, errors
+    first = _refusal(failing, "store" if "nquads" in command else "query")
+    resume = ["Every batch written so far is complete; run the same command again to resume."]
+    assert errors.splitlines() == [first] + (resume if command[0] == "ingest" else [])
+
+
+def test_the_kg_script_reports_a_store_error_in_one_line(failing):
+    done = kg("stats", "--store", failing)
+    assert (done.returncode, done.stderr.splitlines()) == (2, [_refusal(failing)])

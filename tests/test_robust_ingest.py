@@ -62,7 +62,7 @@ def test_metadata_entries_that_name_nothing_are_reported(tmp_path: Path) -> None
 def test_kill_nine_leaves_no_noise_and_no_processes(tmp_path: Path) -> None:
     """Only `kg ingest` itself is killed, as a user's kill -9 would: its workers must end
     by themselves, silently (no BrokenPipeError, no leaked-semaphore warning)."""
-    corpus = crash.make_corpus(tmp_path, 4 * crash.CORPUS_SIZE, seed=5)
+    corpus = crash.make_corpus(tmp_path, 2 * crash.CORPUS_SIZE, seed=5)
     process = subprocess.Popen([crash.KG, "ingest", "--store", str(tmp_path / "store"), str(corpus)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:

@@ -265,10 +265,13 @@ def test_writes_need_the_right_token(writer: Server) -> None:
     headers = {"Content-Type": "application/sparql-update"}
     missing = requests.post(writer.url + "/update", data=update, headers=headers, timeout=30)
     assert missing.status_code == 401 and missing.headers.get("WWW-Authenticate", "").startswith("Bearer")
-    for wrong in ("Bearer nope", f"Bearer {TOKEN}x", f"Basic {TOKEN}", f"Bearer {TOKEN[:-1]}", "Bearer "):
+    for wrong in ("Bearer nope", f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer "):
         response = requests.post(writer.url + "/update", data=update, headers={**headers, "Authorization": wrong},
                                  timeout=30)
         assert response.status_code == 403, wrong
+    basic = requests.post(writer.url + "/update", data=update, headers={**headers, "Authorization": f"Basic {TOKEN}"},
+                          timeout=30)  # another scheme: 401 saying which one to use
+    assert basic.status_code == 401 and basic.headers["WWW-Authenticate"] == 'Bearer realm="kg"'
     put = requests.put(writer.url + "/store?graph=urn:robust:probe", data="<urn:a> <urn:b> <urn:c> .",
                        headers={"Content-Type": "application/n-triples"}, timeout=30)
     assert put.status_code == 401

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import anyio
 import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -32,16 +33,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg import queries as named_queries
-from kg import summary
+from kg import event_graph, summary
 from kg.api import routes as api_routes
 from kg.formats import FORMATS_BY_NAME, NotAcceptable, choose, kind_of, negotiate
-from kg.rdf import KGO, PREFIXES, RDF
+from kg.rdf import KGO, PREFIXES, RDF, SUMMARY_GRAPH
 from kg.remote import store_query
 from kg.server.guard import ForbiddenOperation, TooComplex, check, check_shape, has_dataset_clause
 from kg.server.limits import Limits, SecurityHeaders, Slots, WriterThread, capped, client_of
 from kg.server.pool import DEFAULT_MEMORY, MemoryExceeded, QueryTimeout, WorkerFailed, WorkerPool
 from kg.store import EmbeddedStore, quads_to_sparql_data
-from kg.queries import statement as summary_statement
 from kg.summary import bound_text
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -111,14 +111,29 @@ class Service:
 
     def write(self, update: str) -> None:
         """One update, on the writer thread (a large stack: see kg.server.limits). The
-        met-with summary is marked stale in the same transaction (readers then compute
-        relations from the article graphs) and rebuilt in the background afterwards; an
-        update that fails changes nothing, the mark included."""
-        stale_then = summary_statement("mark-stale").rstrip() + " ;\n"
+        met-with summary is marked stale first (readers then compute relations from the
+        article graphs) and rebuilt in the background afterwards; an update that fails
+        changes nothing, the mark included. The events are marked stale too (the next
+        `kg ingest` or `kg events --rebuild` rebuilds them)."""
         with self.write_lock:
-            self.writer.run(self.store.update, stale_then + update)
+            self.writer.run(self._write, update)
             self.generation += 1
         self.summary_due.set()
+
+    def _write(self, update: str) -> None:
+        """Stale mark, then the update; the mark comes back if the update fails (Oxigraph
+        runs one update request as one transaction, so the failed one left nothing). Not
+        one text: Oxigraph does not accept PREFIX or BASE after the `;` between operations.
+        A crash in between leaves the mark off, which is the safe side."""
+        marks = list(self.store.quads_for_pattern(None, KGO.summaryComplete, None, SUMMARY_GRAPH))
+        event_marks = list(self.store.quads_for_pattern(None, KGO.eventsComplete, None, None))
+        summary.mark_stale(self.view())
+        event_graph.mark_stale(self.view())  # kg's own event upkeep puts the mark back in its update
+        try:
+            self.store.update(update)
+        except BaseException:
+            self.store.extend(marks + event_marks)
+            raise
 
     def _keep_summary(self) -> None:
         """Rebuilds the summary after writes, once per burst; it holds the write lock while
@@ -165,19 +180,21 @@ def _error(status: int, message: str, headers: dict | None = None) -> HTTPExcept
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it is known to exceed `limit` bytes."""
+    """The request body, refused with 413 as soon as it is known to exceed `limit` bytes,
+    and with 408 when it has not arrived whole within Limits.BODY_SECONDS."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise _error(413, f"request body of {declared} bytes exceeds the limit of {limit} bytes")
     chunks, size = [], 0
-    deadline = time.monotonic() + Limits.BODY_SECONDS
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _error(413, f"request body exceeds the limit of {limit} bytes")
-        if time.monotonic() > deadline:
-            raise _error(408, f"the request body did not arrive within {Limits.BODY_SECONDS:g} s")
-        chunks.append(chunk)
+    with anyio.move_on_after(Limits.BODY_SECONDS) as scope:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _error(413, f"request body exceeds the limit of {limit} bytes")
+            chunks.append(chunk)
+    if scope.cancelled_caught:
+        raise _error(408, f"the request body did not arrive within {Limits.BODY_SECONDS:g} s",
+                     {"Connection": "close"})
     return b"".join(chunks)
 
 

@@ -60,7 +60,7 @@ class Limits:
     per_client: int
     dumps: int = 2
 
-    BODY_SECONDS = 60.0  # a request body must arrive within this
+    BODY_SECONDS = float(os.environ.get("KG_SERVE_BODY_SECONDS") or 60.0)  # a body must arrive whole within this
 
     @classmethod
     def for_settings(cls, settings) -> "Limits":
