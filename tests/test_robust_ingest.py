@@ -62,7 +62,9 @@ def test_metadata_entries_that_name_nothing_are_reported(tmp_path: Path) -> None
 def test_kill_nine_leaves_no_noise_and_no_processes(tmp_path: Path) -> None:
     """Only `kg ingest` itself is killed, as a user's kill -9 would: its workers must end
     by themselves, silently (no BrokenPipeError, no leaked-semaphore warning)."""
-    corpus = crash.make_corpus(tmp_path, 2 * crash.CORPUS_SIZE, seed=5)
+    # large enough that the ingest is still running when its first progress line comes, on
+    # any machine: the kill lands right after it, with the worker pool up
+    corpus = crash.make_corpus(tmp_path, 20 * crash.CORPUS_SIZE, seed=5)
     process = subprocess.Popen([crash.KG, "ingest", "--store", str(tmp_path / "store"), str(corpus)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
@@ -71,7 +73,6 @@ def test_kill_nine_leaves_no_noise_and_no_processes(tmp_path: Path) -> None:
             chunk = os.read(process.stderr.fileno(), 4096)
             assert chunk, "ingest ended before it reported progress"
             seen += chunk
-        time.sleep(1.0)
         assert process.poll() is None, "the ingest finished before it could be killed"
         process.kill()
         process.wait(timeout=GUARD_S)
