@@ -544,8 +544,9 @@ def _drop_side_events(meetings: list[FoundMeeting]) -> list[FoundMeeting]:
     keep = []
     for m in meetings:
         side = "موتمر" in m.trigger or "مستقبلي" in m.trigger
-        if side and any(o is not m and "موتمر" not in o.trigger and m.keyset <= o.keyset for o in meetings):
-            bigger = next(o for o in meetings if o is not m and "موتمر" not in o.trigger and m.keyset <= o.keyset)
+        bigger = side and next((o for o in meetings if o is not m and "موتمر" not in o.trigger
+                                and m.keyset <= o.keyset), None)
+        if bigger:
             bigger.evidence += m.evidence
             continue
         keep.append(m)
