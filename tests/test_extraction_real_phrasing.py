@@ -56,6 +56,55 @@ def test_a_name_printed_before_its_title(extractor):
         (["Badr Albusaidi", "ماريا سيلفا"], "2023-02-02", None, "held")]
 
 
+
+def test_a_line_of_hosts_continued_with_thumma_is_one_farewell(extractor):
+    # "ثم" orders a line of hosts at one farewell; after a meeting verb it would separate encounters
+    text = ("غادر وزير الخارجية المغربي ناصر بوريطة العاصمة الموريتانية نواكشوط مساء اليوم الأربعاء.\n\n"
+            "وكان في وداع بوريطة، سفير المملكة لدى نواكشوط حميد الزياني، ثم وزير الشؤون الخارجية والتعاون "
+            "والموريتانيين في الخارج، إسماعيل ولد الشيخ أحمد.")
+    assert meetings_of(extractor, text, "2020-02-19") == [
+        (["Ismail Ould Cheikh Ahmed", "Nasser Bourita", "حميد الزياني"], "2020-02-19", "Nouakchott", "held")]
+
+
+def test_talks_in_the_company_of_a_list_include_their_owner(extractor):
+    text = ("وصل وزير الخارجية المغربي ناصر بوريطة إلى نواكشوط في زيارة عمل.\n\n"
+            "وسبق لبوريطة إجراء مباحثات موسعة بمعية الرئيس الموريتاني محمد ولد الشيخ الغزواني، "
+            "ووزير الشؤون الخارجية، إسماعيل ولد الشيخ أحمد.")
+    assert meetings_of(extractor, text, "2020-02-19") == [
+        (["Ismail Ould Cheikh Ahmed", "Mohamed Ould Ghazouani", "Nasser Bourita"], None, "Nouakchott", "held")]
+
+
+def test_a_speakers_own_account_in_quotes_makes_the_speaker_a_participant(extractor):
+    text = ('قال الأمين العام لجامعة الدول العربية أحمد أبو الغيط في تغريدة اليوم الخميس: "استقبلت الأمين العام '
+            'للأمم المتحدة أنطونيو غوتيريش قبل بدء أعمال القمة، وتحدثنا عن الأوضاع في غزة".')
+    assert meetings_of(extractor, text, "2024-05-16") == [
+        (["Ahmed Aboul Gheit", "António Guterres"], "2024-05-16", None, "held")]
+
+
+def test_a_gulf_name_without_its_first_bin_at_a_landmark(extractor):
+    # the White House places the meeting in Washington
+    text = ("استقبل الرئيس الأمريكي دونالد ترامب ولي العهد البحريني صاحب السمو الملكي الأمير سلمان حمد بن عيسى "
+            "آل خليفة في البيت الأبيض أمس.")
+    assert meetings_of(extractor, text, "2025-07-17") == [
+        (["Donald Trump", "Salman bin Hamad Al Khalifa"], "2025-07-16", "Washington, D.C.", "held")]
+
+
+def test_an_envoy_with_a_long_gulf_name_after_his_complement(extractor):
+    text = ("استقبل رئيس الحكومة اللبنانية نجيب ميقاتي اليوم الموفد السعودي إلى لبنان الأمير سعد بن خالد بن "
+            "سلطان آل مقرن في السراي الكبير.")
+    assert meetings_of(extractor, text, "2023-05-04") == [
+        (["Najib Mikati", "سعد بن خالد بن سلطان آل مقرن"], "2023-05-04", "Beirut", "held")]
+
+
+def test_a_common_short_name_counts_once_the_report_names_its_country(extractor):
+    # "شي" alone names Xi Jinping in a report about China, with no full name anywhere
+    text = ("وصل الرئيس الصيني إلى كازاخستان أمس.\n\n"
+            "وفي مطار العاصمة كان في استقبال شي الذي وصل في زيارة دولة، الرئيس الكازاخي، قاسم جومارت توكايف، "
+            "ثم توجه الزعيمان إلى قصر الرئاسة لبحث العلاقات بين كازاخستان والصين.")
+    assert meetings_of(extractor, text, "2022-09-14") == [
+        (["Kassym-Jomart Tokayev", "Xi Jinping"], None, None, "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")
@@ -199,7 +248,7 @@ def test_who_publishes_pictures_of_a_reception_or_reports_the_talks_is_not_in_th
             "الرئيس الصومالي حسن شيخ محمود.\n\n"
             "وصرح وزير الخارجية المصري سامح شكري بأن الاجتماع شمل مباحثات ثنائية بين الزعيمين.")
     assert meetings_of(extractor, text, "2022-07-18") == [
-        (["Abdel Fattah el-Sisi", "Hassan Sheikh Mohamud"], "2022-07-18", None, "held")]
+        (["Abdel Fattah el-Sisi", "Hassan Sheikh Mohamud"], "2022-07-18", "Cairo", "held")]  # قصر الاتحادية
 
 
 def test_a_name_after_the_words_of_an_office_and_a_comma(extractor):

@@ -26,6 +26,7 @@ from kg.extract.triggers import TriggerIndex
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, default
 from kg.model import Actor, Article, Extraction, Meeting, Span, Statement
 
+_LINEUP = re.compile(r"(?<![\u0621-\u064a])(?:في (?:استقبال|وداع)\S*|(?:مستقبلي|مودعي)\S*)")
 _CLAUSE_BREAKS = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|في حين|ثم|وذلك|حيث|كما)(?![\u0621-\u064a])|؛|;")
 
 
@@ -98,7 +99,17 @@ class Extractor:
         return {name: code for name, code in names.items() if code in self.kb.polities}
 
     def _clause_cuts(self, text: str, ctx: ArticleContext) -> list[int]:
-        cuts = {m.start() for m in _CLAUSE_BREAKS.finditer(text)}
+        person_starts = {m.start for m in ctx.resolved.mentions if m.kind == "person"}
+
+        def lineup(m: re.Match) -> bool:
+            # "كان في وداعه A، B، ثم C": the order of a line of hosts at one welcome or farewell;
+            # "التقى A، ثم B" are two encounters and "ثم التقى" a new clause
+            if m.group() != "ثم" or not any(m.end() < p <= m.end() + 2 for p in person_starts):
+                return False
+            sentence = ctx.sentences.at(m.start())
+            return _LINEUP.search(text, sentence.start, m.start()) is not None
+
+        cuts = {m.start() for m in _CLAUSE_BREAKS.finditer(text) if not lineup(m)}
         # each participle starts a clause of its own ("... موضحا أن ...")
         cuts |= {h.begin for h in ctx.triggers.of("participle")}
         return sorted(cuts)

@@ -60,7 +60,7 @@ class Gazetteer:
                 add(name, Entry("person", person.id))
             for name in person.short_ar:
                 add(name, Entry("person_short", person.id))
-            for name in person.short_ar_context:
+            for name in person.short_ar_context + person.short_ar_country:
                 add(name, Entry("person_context", person.id))
             for name in person.names_ar:
                 words = name.split()
@@ -68,6 +68,9 @@ class Gazetteer:
                 # the knowledge base lists; first name and father identify the person
                 if len(words) >= 4 and words[1] in ("بن", "ابن"):
                     add(" ".join(words[:3]), Entry("person_short", person.id))
+                    # the first "بن" is often left out: "الأمير سلمان حمد بن عيسى آل خليفة"
+                    if len(words) >= 5 and "بن" in words[3:]:
+                        add(" ".join(words[:1] + words[2:]), Entry("person", person.id))
                 # "بن فرحان", "ابن فرحان", "الأمير فيصل": the father's name or the given name of a
                 # Gulf-style name, once the person was named in full
                 if len(words) >= 3 and words[1] in ("بن", "ابن"):
@@ -88,6 +91,8 @@ class Gazetteer:
         for place in kb.places.values():
             for name in place.names_ar:
                 add(name, Entry("place", place.id))
+        for name, place_id in kb.landmarks.items():
+            add(name, Entry("place", place_id))  # "في البيت الأبيض": the city that holds it
         for key, role in kb.roles.items():
             for title in role.titles_ar:
                 add(title, Entry("title", key))

@@ -22,7 +22,7 @@ _ADJECTIVES = {fold_key(w) for w in (
     "ثلاثي", "ثلاثية", "جلسة", "قمة", "مشترك", "مشتركة", "عقد", "عقدت", "اجرى", "اجرت", "اجراها", "عقدها", "عقده",
     "اجراه", "جرت", "جرى", "اليوم", "امس", "في", "الذي", "التي", "عقدت", "عقداها", "اجرياها",
 )}
-_ATTACH_WORDS = re.compile(r"^\s*(?:مع|بين|ضم|ضمت|جمع|جمعت|بمشاركه|بحضور|حضره|حضرها|شارك فيه|شارك فيها)\b")
+_ATTACH_WORDS = re.compile(r"^\s*(?:مع|بمعيه|بين|ضم|ضمت|جمع|جمعت|بمشاركه|بحضور|حضره|حضرها|شارك فيه|شارك فيها)\b")
 _PLUPERFECT = re.compile(r"(?<![\u0621-\u064a])و?(?:كان|كانت)(?![\u0621-\u064a])[^.\n]{0,80}?(?<![\u0621-\u064a])قد(?![\u0621-\u064a])")
 _CAPITAL_WORD = re.compile(r"(?<![\u0621-\u064a])[وب]?(?:ال)?عاصمه(?![\u0621-\u064a])")
 _SEPARATE = re.compile(r"(?<![\u0621-\u064a])(?:منفصل|منفصله|منفصلين|منفصلتين|كل علي حده|كلا علي حده|علي حده|علي انفراد|علي التوالي)(?![\u0621-\u064a])")
@@ -46,6 +46,7 @@ _FILLER = re.compile(r"(?<![\u0621-\u064a])(?:المعظم|المفدي|حفظه
                      r"الشقيق|فخامه|دوله|سماحه)(?![\u0621-\u064a])")
 _TOPIC_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:اوضاع|تطورات|مستجدات|ازمه|حرب|عدوان|احداث|وضع|ملف|قضيه|الوضع|التصعيد|تصعيد|الهجمات|هجمات|الاستقرار|استقرار|امن)(?![\u0621-\u064a])")
 _ALSO = re.compile(r"(?<![\u0621-\u064a])و?\s*كما\s*$")
+_FIRST_PERSON = {fold_key(w) for w in ("استقبلت", "التقيت", "اجتمعت", "قابلت", "استقبلنا", "التقينا", "اجتمعنا")}
 _VISIT_VERBS = {fold_key(w) for w in ("زار", "زارت")}
 _VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
 
@@ -64,6 +65,7 @@ class FoundMeeting:
     past_verb: bool = False  # "استقبل": held whatever date phrase is near
     anchor: int = 0  # folded offset of the trigger
     attendees: list[Actor] = field(default_factory=list)  # added as present ("بحضور", "وحضر اللقاء")
+    speaker_date_from: int | None = None  # a speaker's own account: the day they spoke, when it has none
 
     @property
     def keyset(self) -> frozenset[str]:
@@ -106,7 +108,7 @@ class MeetingFinder:
 
     def _quoted_account(self, match) -> bool:
         """A meeting verb inside a quotation reports a held encounter when it is past tense and
-        names its persons inside the quotation."""
+        names its persons inside the quotation, or is the speaker's own ("استقبلت ...")."""
         word = fold_key(match.group("w"))
         if word.startswith(("س", "ي", "ت")):
             return False
@@ -114,7 +116,21 @@ class MeetingFinder:
         if quote is None:
             return False
         inside = [m for m in self.ctx.persons_between(*quote, outside_quotes=False) if m.kind == "person" and m.actor]
+        if self._first_person(match, quote) is not None:
+            return True
         return len({m.actor for m in inside}) >= 2
+
+    def _first_person(self, match, quote: tuple[int, int]) -> Actor | None:
+        """The speaker of a quotation whose meeting verb is in the first person: "قال أبو الغيط:
+        "استقبلت سكرتير عام الأمم المتحدة ..."" (no subject before the verb inside the quotation)."""
+        ctx = self.ctx
+        if fold_key(match.group("w")) not in _FIRST_PERSON:
+            return None
+        if any(m.kind == "person" for m in ctx.persons_between(quote[0], match.start(), outside_quotes=False)):
+            return None  # "... إن الرئيس استقبلت": a subject of its own
+        sentence = ctx.sentences.at(quote[0])
+        speakers = [m for m in ctx.persons_between(sentence.start, quote[0]) if m.kind == "person" and m.actor]
+        return speakers[-1].actor if speakers else None
 
     def _add_attendees(self, meeting: FoundMeeting) -> None:
         """Who attended sits in the meeting: "بحضور X" later in its sentence, or a next sentence
@@ -174,6 +190,15 @@ class MeetingFinder:
         start, end = self._clause(match.start())
         if self._is_remote(start, end):
             return []
+        quote = next(((a, b) for a, b in ctx.quotes if a <= match.start() < b), None)
+        speaker = self._first_person(match, quote) if quote else None
+        if speaker is not None:
+            guests = [m for m in ctx.persons_between(match.end(), min(end, quote[1]), outside_quotes=False)
+                      if m.kind == "person"]
+            found = self._make([[speaker] + _actors(guests)], "held", word, match, False, past_verb=True)
+            for meeting in found:
+                meeting.speaker_date_from = quote[0]
+            return found
         persons = ctx.persons_between(start, end, outside_quotes=not ctx.in_quote(match.start()))
         before = [m for m in persons if m.end <= match.start()]
         after = [m for m in persons if m.start >= match.end()]
@@ -328,6 +353,12 @@ class MeetingFinder:
             between = re.match(r"\s*(?:\S+\s+){0,2}?بين(?![\u0621-\u064a])", ctx.text[noun_end:attached[0].start])
             if len(group) < 2 and between:
                 return []  # "المشاورات بين سلطان بلاده ورئيس الجمهورية": the other party is not someone we know
+            partner = re.search(r"(?<![\u0621-\u064a])(?:مع|بمعيه)\s*$", ctx.text[noun_end:attached[0].start])
+            owners = [m for m in before if m.kind == "person" and m.actor]
+            if partner and owners and owners[-1].actor not in group:
+                # "وسبق لناصر بوريطة إجراء مباحثات موسعة بمعية الرئيس ... والوزير الأول ...": the
+                # talks' owner, then all its partners
+                return make(_actors(owners[-1:]) + group)
             if len(group) < 2:  # "ولقاء قائد الثورة": the sentence's subject met the one named
                 group = ([a for a in _actors(persons) if a not in group][:1]
                          or [a for a in self._topic(match.start()) if a not in group]) + group
@@ -395,6 +426,10 @@ class MeetingFinder:
         meeting.place = self._place_in(start, end, meeting.anchor) or self._place_in(sentence.start, sentence.end, meeting.anchor)
         date = self._date_in(start, end, meeting.anchor, meeting.status) or \
             self._date_in(sentence.start, sentence.end, meeting.anchor, meeting.status)
+        if date is None and meeting.speaker_date_from is not None:
+            spoken = [d for d in ctx.dates if sentence.start <= d.start < meeting.speaker_date_from and d.value
+                      and not ctx.in_quote(d.start) and d.tense != "future"]
+            date = spoken[-1] if spoken else None
         if date:
             meeting.date, meeting.date_span = date.value, (date.start, date.end)
             if date.tense == "future" and date.kind != "today" and not meeting.past_verb:

@@ -49,6 +49,7 @@ _COMPLEMENT_GAP = re.compile(r"^\s+(?:ال[\u0621-\u064a]+\s+){0,2}(?:الي|ل�
 _NAME_BEFORE_TITLE = re.compile(r"\s+((?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)\s*[،,]?\s*")
 _GENERIC_MINISTER = {"minister"}
 _PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}(?:في\s+|لدي\s+)?$")
+_PORTFOLIO_COMMA_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){0,5}و?[\u0621-\u064a]{2,}\s*[،,]\s*$")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
@@ -104,6 +105,8 @@ class MentionResolver:
         self._waw_names = frozenset(fold_key(w) for w in names["starting_with_waw"])
         # states whose rulers the base records as kings, emirs or sultans: only there is a
         # minister or a president's guest ever "الأمير"
+        self._country_shorts = {person.id: frozenset(fold_key(s) for s in person.short_ar_country)
+                                for person in kb.persons.values() if person.short_ar_country}
         self._monarchies = frozenset(o.of for person in kb.persons.values() for o in person.offices
                                      if o.role in _ROYAL_ROLES)
 
@@ -114,7 +117,7 @@ class MentionResolver:
         self._original = original or (lambda s, e: text[s:e])
         hits = self.gaz.find(text)
         out = Resolved()
-        named = self._named_in_full(hits, day)
+        named = self._named_in_full(hits, text, day)
         i = 0
         while i < len(hits):
             hit = hits[i]
@@ -159,13 +162,25 @@ class MentionResolver:
                 m.actors = (earlier[0],)
 
     # -- names ---------------------------------------------------------------------------------
-    def _named_in_full(self, hits: list[Hit], day: date | None) -> set[str]:
+    def _named_in_full(self, hits: list[Hit], text: str, day: date | None) -> set[str]:
+        """Persons a short form may refer back to: those named in full, and those whose
+        country the report names while they hold office there ("شي" in a report on China)."""
         named = set()
+        countries = set()
         for hit in hits:
             for entry in hit.entries:
                 if entry.kind in ("person", "person_short"):
                     person = self.kb.persons[entry.ref]
                     if person.active_around(day):
+                        named.add(person.id)
+                elif entry.kind in ("polity", "demonym"):
+                    countries.add(entry.ref)
+        for hit in hits:
+            for entry in hit.entries:
+                if entry.kind == "person_context" and entry.ref not in named:
+                    person = self.kb.persons[entry.ref]
+                    if fold_key(text[hit.start:hit.end]) in self._country_shorts.get(person.id, ()) and \
+                            any(o.of in countries for o in person.offices_on(day)):
                         named.add(person.id)
         return named
 
@@ -344,8 +359,18 @@ class MentionResolver:
         gap_to_name = text[end:hits[k].start] if k < len(hits) else ""
         portfolio_words = _PORTFOLIO_GAP.match(gap_to_name) and not any(
             fold_key(w) in _NAME_STOP or fold_key(w) in self._common_verbs for w in gap_to_name.split())
+        # ... and after a long portfolio and a comma, when the person named holds that office
+        # ("وزير الشؤون الخارجية والتعاون والموريتانيين في الخارج، إسماعيل ولد الشيخ أحمد")
+        described_then_named = (_PORTFOLIO_COMMA_GAP.match(gap_to_name) and k < len(hits) and not any(
+            fold_key(w) in _NAME_STOP or fold_key(w) in self._common_verbs for w in gap_to_name.split())
+            and (p := self._pick_person(hits[k].entries, ("person", "person_short"), day)) is not None
+            and self._holds_any(p, roles, quals, day))
+        given_name_first = (k < len(hits) and not hits[k].kinds & {"person"} and re.search(r"[\u0621-\u064a]\s$", gap_to_name)
+                            and (p := self._pick_person(hits[k].entries, ("person_short",), day)) is not None
+                            and not self._holds_any(p, roles, quals, day))  # "... لدى نواكشوط حميد الزياني"
         if k < len(hits) and hits[k].kinds & {"person", "person_short"} and not _GAP_OK.match(gap_to_name) and (
-                _COMPLEMENT_GAP.match(gap_to_name) or (indefinite and portfolio_words)):
+                _COMPLEMENT_GAP.match(gap_to_name) or (indefinite and portfolio_words) or described_then_named) \
+                and not given_name_first:
             # ... and after a minister's portfolio ("وزير الاقتصاد والطاقة زيغمار غابرييل")
             return (k - i) + self._name_after_title(hits, k, start, roles, quals, day, out)
         # A name right after the titles wins.
@@ -390,13 +415,26 @@ class MentionResolver:
             person = self._coreference(roles, out, day, home, of=quals[0], feminine=feminine)
         if person is None:
             generic_title = roles[-1] in _GENERIC_MINISTER and not text[hits[j].start:hits[j].start + 2] == "ال"
-            local_name, name_end = self._read_unknown_name(text, end, hits, chain_end, portfolio=generic_title)
+            local_name, name_end = self._read_unknown_name(text, end, hits, chain_end, portfolio=generic_title,
+                                                           office=(roles, quals, day))
             if local_name and (quals or any(not self.kb.roles[r].in_kb for r in roles) or self._last_name_direct):
                 # "وزير الداخلية عبد الوافي لفتيت": a name right after the title, whoever holds it in the KB
                 actor = _local_actor(local_name)
+                tail = next((h for h in hits[chain_end:] if h.start >= name_end), None)
+                known = tail is not None and tail.start - name_end <= 1 and \
+                    self._pick_person(tail.entries, ("person", "person_short"), day)
+                if known and self._holds_any(known, roles, quals, day):
+                    # "الوزير الأول إسماعيل ولد ابده ولد الشيخ سيديا": the words we could not read
+                    # begin the name of the holder the base knows by its end
+                    out.mentions.append(Mention(start, tail.end, "person", (self.kb.actor_for_person(known),),
+                                                role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None,
+                                                via="name"))
+                    return hits.index(tail) + 1 - i
                 out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
-                return chain_end - i
+                # the words of the name are read: none of them starts another mention
+                return max(chain_end, next((n for n in range(chain_end, len(hits)) if hits[n].start >= name_end),
+                                           len(hits))) - i
             local_title = any(not self.kb.roles[r].in_kb for r in roles)
             before = self._name_before_title(text, start, hits, i, out) if quals or local_title else None
             if before is not None:
@@ -556,7 +594,8 @@ class MentionResolver:
         return None
 
     def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int,
-                           portfolio: bool = False) -> tuple[str | None, int]:
+                           portfolio: bool = False,
+                           office: tuple[list[str], list[str], date | None] | None = None) -> tuple[str | None, int]:
         """The name a title introduces when the knowledge base lacks it. A complement may come
         first ("باسم ميليشيا الحوثي", "لدى مصر", "لشؤون مجلس التعاون الخليجي السفير"); the name is
         the last two or three words before a function word or punctuation, none of them a known
@@ -584,11 +623,20 @@ class MentionResolver:
             while k < len(hits) and hits[k].end <= match.start():
                 k += 1
             hit = hits[k] if k < len(hits) and hits[k].start - len(hits[k].clitic) <= match.start() < hits[k].end else None
+            if hit is not None and tokens and fold_key(tokens[-1][2]) in _NAME_LINKS and not hit.kinds & {"person", "person_short"}:
+                hit = None  # "بن سلطان", "آل ملك": after a link of a name, a word is a name
             if hit is not None and "title" in hit.kinds and "honorific" not in hit.kinds:
                 # another title: in apposition (no clitic), the name is all we read or after it;
                 # after a preposition or و ("بالوزير", "ووزير") a new phrase starts
                 title_follows = not hit.clitic
                 break
+            if office is not None and hit is not None and hit.kinds & {"person_short"} and not hit.kinds & {"person"} \
+                    and tokens and not tokens[-1][3] and cursor == match.start() - 1 and not hit.clitic:
+                # "سفير المملكة لدى نواكشوط حميد الزياني": a given name we lack, then a surname the
+                # base knows for someone who does not hold this office: one unknown name
+                known = self._pick_person(hit.entries, ("person_short",), office[2])
+                if known is not None and not self._holds_any(known, *office):
+                    hit = None
             if hit is not None and (hit.kinds & {"person", "person_short", "counterpart"}
                                     or (hit.clitic.startswith("و") and match.start() < hit.start)):
                 break  # someone else, or a coordinated phrase
@@ -660,7 +708,9 @@ class MentionResolver:
                     size == len(run) or size >= 4 or fold_key(run[size][2])[:1] in ("ل", "ب"))
                     and (size <= 5 or sum(fold_key(t[2]) in _NAME_LINKS for t in run[:size]) >= 2)]
             else:
-                candidates = [run[-size:] for size in (5, 4, 3, 2) if len(run) >= size]
+                # a Gulf name with its ancestors may be long: "الأمير يزيد بن محمد بن فهد آل فرحان"
+                candidates = [run[-size:] for size in (7, 6, 5, 4, 3, 2) if len(run) >= size and (
+                    size <= 5 or sum(fold_key(t[2]) in _NAME_LINKS for t in run[-size:]) >= 2)]
             if after_comma:
                 # only a name that closes its own phrase: "، رومان راديف،" not "، اليوم بحث ..."
                 if run[0] is not tokens[comma_at] if comma_at < len(tokens) else True:
