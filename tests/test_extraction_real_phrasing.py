@@ -105,6 +105,49 @@ def test_a_common_short_name_counts_once_the_report_names_its_country(extractor)
         (["Kassym-Jomart Tokayev", "Xi Jinping"], None, None, "held")]
 
 
+
+def test_a_series_of_side_meetings_is_one_meeting_with_each(extractor):
+    text = ("عقد الرئيس عبد الفتاح السيسي، اليوم السبت، عددا من اللقاءات الجانبية على هامش قمة مجموعة العشرين "
+            "في نيودلهي.\n\nوقال المتحدث باسم الرئاسة إن الرئيس السيسي التقى مع كل من فوميو كيشيدا، رئيس الوزراء "
+            "الياباني، وسيريل رامافوزا، رئيس جنوب إفريقيا، ولولا دا سيلفا، رئيس البرازيل.")
+    assert meetings_of(extractor, text, "2023-09-09") == [
+        (["Abdel Fattah el-Sisi", "Fumio Kishida"], "2023-09-09", "New Delhi", "held"),
+        (["Abdel Fattah el-Sisi", "Cyril Ramaphosa"], "2023-09-09", "New Delhi", "held"),
+        (["Abdel Fattah el-Sisi", "Luiz Inácio Lula da Silva"], "2023-09-09", "New Delhi", "held")]
+
+
+def test_an_airport_welcome_by_several_is_one_encounter(extractor):
+    # "كل من" before a list is a series of meetings, but not at one welcome on arrival
+    text = ("استقبل الرئيس عبد المجيد تبون لدى عودته إلى أرض الوطن بمطار هواري بومدين الدولي، كل من الوزير الأول "
+            "أيمن بن عبد الرحمان، ورئيس أركان الجيش الفريق أول السعيد شنقريحة، ووزير الخارجية رمطان لعمامرة.")
+    assert meetings_of(extractor, text, "2022-11-08") == [
+        (["Abdelmadjid Tebboune", "Aymen Benabderrahmane", "Ramtane Lamamra", "Saïd Chengriha"], None, "Algiers", "held")]
+
+
+def test_who_attended_is_read_after_wa_qad_and_wa_kadha_and_a_bare_hadara(extractor):
+    text = ("تحادث الرئيس عبد المجيد تبون، الاثنين في نيويورك، مع نظيره الإيراني إبراهيم رئيسي.\n"
+            "وقد حضر هذا اللقاء وزير الخارجية أحمد عطاف وكذا المندوب الدائم للجزائر لدى الأمم المتحدة السيد عمار بن جامع.")
+    assert meetings_of(extractor, text, "2023-09-19") == [
+        (["Abdelmadjid Tebboune", "Ahmed Attaf", "Ebrahim Raisi", "عمار بن جامع"], "2023-09-18", "New York City",
+         "held")]
+    text = ("التقى رئيس مجلس القيادة الرئاسي رشاد العليمي اليوم في نيويورك وزير الخارجية الأمريكي أنتوني بلينكن.\n"
+            "حضر المبعوث الأمريكي الخاص إلى اليمن تيم ليندركينغ، ومسؤولون أمريكيون آخرون.")
+    assert meetings_of(extractor, text, "2022-09-19") == [
+        (["Antony Blinken", "Rashad al-Alimi", "Tim Lenderking"], "2022-09-19", "New York City", "held")]
+    text = ("التقى رئيس مجلس القيادة الرئاسي رشاد العليمي اليوم في نيويورك وزير الخارجية الأمريكي أنتوني بلينكن.\n"
+            "وحضر المبعوث الأمريكي الخاص إلى اليمن تيم ليندركينغ حفل افتتاح أعمال الدورة.")
+    assert meetings_of(extractor, text, "2022-09-19") == [
+        (["Antony Blinken", "Rashad al-Alimi"], "2022-09-19", "New York City", "held")]
+
+
+def test_attendees_of_both_sides(extractor):
+    text = ("أجرى الملك محمد السادس اليوم الأربعاء بالرباط مباحثات مع الملك فيليبي السادس عاهل إسبانيا.\n"
+            "وحضر هذه المباحثات عن الجانب الإسباني وزير الخارجية جوزيب بوريل، وعن الجانب المغربي، وزير الخارجية "
+            "ناصر بوريطة.")
+    assert meetings_of(extractor, text, "2019-02-13") == [
+        (["Felipe VI", "Josep Borrell", "Mohammed VI of Morocco", "Nasser Bourita"], "2019-02-13", "Rabat", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -35,11 +35,17 @@ _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدور�
 # "بحضور وزير الخارجية", "في حضور ...": those named next sat in the meeting; "عبر الفيديو" ends the list.
 _ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:بحضور|في حضور|و?بصحبته|و?بصحبتها|و?برفقته|و?برفقتها|يرافقه|ترافقه|يرافقها)(?![\u0621-\u064a])")
 # "وحضر اللقاء وزير الخارجية ...": a sentence that adds people to the meeting just reported.
-_ATTENDED = re.compile(r"\s*و?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+|هذه\s+)?(?:جلسه\s+|جلسات\s+)?(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه)(?![\u0621-\u064a])")
+_ATTENDED = re.compile(r"\s*و?(?:قد\s+)?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+|هذه\s+)?(?:جلسه\s+|جلسات\s+|مراسم\s+|مادبه\s+)?"
+                       r"(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه|المادبه|الغداء|العشاء|التوقيع|المراسم)(?![\u0621-\u064a])")
+# "وحضر المبعوث الأمريكي الخاص إلى اليمن ...": who else sat in, named at once, unless the
+# sentence is about attending some gathering ("وحضر الرئيس القمة")
+_ATTENDED_BARE = re.compile(r"\s*و?(?:قد\s+)?(?:حضر|حضرت)(?=\s)")
+_GATHERING = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:قمه|مؤتمر|منتدي|حفل|احتفال|دوره|اعمال|جلسه افتتاح|افتتاح)(?![\u0621-\u064a])")
 # "وجرى اللقاء في قصر ...، وحضره وزير الخارجية ...": the meeting just reported, and who sat in it
 _ATTENDED_LATER = re.compile(r"\s*و?(?:(?:جري|جرت|عقد|عقدت|تم)\s+(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال)"
                              r"|[^.\n]{0,40}?(?:خلال|في)\s+(?:اللقاء|اللقاءات|الاجتماع|الاجتماعات|المباحثات|المحادثات))"
                              r"[^.\n]{0,80}?(?<![\u0621-\u064a])و?(?:حضره|حضرها|بحضور)(?![\u0621-\u064a])")
+_SIDE = re.compile(r"[\s،,]*(?:و|وكذا|وكذلك)?\s*(?:عن|من)\s+الجانب\s+[\u0621-\u064a]+[\s،,:]*")
 _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
 # courtesies between two names of one list: "السلطان المعظم حفظه الله وأخيه فخامة الرئيس"
 _FILLER = re.compile(r"(?<![\u0621-\u064a])(?:المعظم|المفدي|حفظه الله|حفظها الله|رعاه الله|ورعاه|اخيه|واخيه|اخوه|واخوه|"
@@ -47,6 +53,10 @@ _FILLER = re.compile(r"(?<![\u0621-\u064a])(?:المعظم|المفدي|حفظه
 _TOPIC_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:اوضاع|تطورات|مستجدات|ازمه|حرب|عدوان|احداث|وضع|ملف|قضيه|الوضع|التصعيد|تصعيد|الهجمات|هجمات|الاستقرار|استقرار|امن)(?![\u0621-\u064a])")
 _ALSO = re.compile(r"(?<![\u0621-\u064a])و?\s*كما\s*$")
 _FIRST_PERSON = {fold_key(w) for w in ("استقبلت", "التقيت", "اجتمعت", "قابلت", "استقبلنا", "التقينا", "اجتمعنا")}
+_SERIES = re.compile(r"(?<![\u0621-\u064a])(?:(?:عدد|عددا|سلسله)\s+من\s+(?:ال)?(?:لقاءات|اجتماعات|مباحثات)"
+                     r"|(?:ال)?(?:لقاءات|اجتماعات)\s+(?:ال)?(?:ثنائيه|جانبيه|منفصله))(?![\u0621-\u064a])")
+_ARRIVAL = re.compile(r"(?<![\u0621-\u064a])(?:ب?مطار|لدي (?:وصوله|وصولها|عودته|عودتها)|فور (?:وصوله|وصولها)|عند (?:وصوله|وصولها))")
+_EACH_OF = re.compile(r"(?<![\u0621-\u064a])(?:كل|كلا)\s+من\s*$")
 _VISIT_VERBS = {fold_key(w) for w in ("زار", "زارت")}
 _VISIT = re.compile(r"(?<![\u0621-\u064a])(?:يزور|تزور|زار|زارت|وصل|وصلت|وصوله|وصولها|زيارته|زيارتها|زياره|يقوم بزياره)(?![\u0621-\u064a])")
 
@@ -106,6 +116,20 @@ class MeetingFinder:
             self._add_attendees(meeting)
         return _merge(found)
 
+    def _series(self, match: re.Match, objects: list[Mention]) -> bool:
+        """A host's series of encounters: "عقد عددا من اللقاءات الجانبية ... التقى مع كل من A، وB، وC"
+        is one meeting with each: a cue in this sentence or the two before it, or "كل من" before
+        three or more persons."""
+        ctx = self.ctx
+        sentence = ctx.sentences.at(match.start())
+        if _ARRIVAL.search(ctx.text, sentence.start, sentence.end):
+            return False  # "استقبل ... لدى عودته بمطار ... كل من A وB وC": one welcome by several
+        index = ctx.sentences.index_at(match.start())
+        first = ctx.sentences.spans[max(0, index - 2)].start
+        if _SERIES.search(ctx.text, first, match.start()):
+            return True
+        return len(objects) >= 3 and _EACH_OF.search(ctx.text, match.end(), objects[0].start) is not None
+
     def _quoted_account(self, match) -> bool:
         """A meeting verb inside a quotation reports a held encounter when it is past tense and
         names its persons inside the quotation, or is the speaker's own ("استقبلت ...")."""
@@ -145,6 +169,11 @@ class MeetingFinder:
             # "وحضر اللقاء ..." in one of the next sentences, before any other encounter is reported
             opening = (_ATTENDED.match(ctx.text, following.start, following.end)
                        or _ATTENDED_LATER.match(ctx.text, following.start, following.end))
+            if opening is None and (bare := _ATTENDED_BARE.match(ctx.text, following.start, following.end)) and \
+                    not _GATHERING.search(ctx.text, following.start, following.end):
+                persons = ctx.persons_between(bare.end(), following.end)
+                if persons and persons[0].start - bare.end() <= 3:
+                    opening = bare
             if opening:
                 spans.append((opening.end(), following.end))
                 break
@@ -158,7 +187,9 @@ class MeetingFinder:
                 if m.kind != "person" or not m.actor:
                     continue
                 between = ctx.text[chain[-1].end:m.start] if chain else ctx.text[start:m.start]
-                if chain and not re.fullmatch(r"[\s،,\"”»]*و?\s*", between) and len(between.strip(' "”»')) > 2 and not (
+                if chain and _SIDE.fullmatch(between):
+                    pass  # "... وعن الجانب المغربي، مستشارا الملك": the other side's list goes on
+                elif chain and not re.fullmatch(r"[\s،,\"”»]*(?:و|وكذا|وكذلك|وايضا)?\s*", between) and len(between.strip(' "”»')) > 2 and not (
                         re.match(r'[\s"”»]*[،,]\s*و', between) and len(between) < 60 and "." not in between
                         and not ctx.triggers.within("verb", chain[-1].end, m.start)):
                     break  # a coordinated item whose title we could not resolve ("، ورئيس جهاز ...") continues the list
@@ -259,7 +290,7 @@ class MeetingFinder:
         # separate ("لقاءين منفصلين", "كل على حدة"); "ثم" already splits clauses.
         groups = [list(m.actors) for m in objects]
         host = subject[0] if "ستقبل" in fold_key(word) else None
-        if len(groups) > 1 and _SEPARATE.search(ctx.text):
+        if len(groups) > 1 and (_SEPARATE.search(ctx.text) or self._series(match, objects)):
             return self._make([subject + g for g in groups], status, word, match, pluperfect, host=host)
         merged = subject + [a for g in groups for a in g]
         return self._make([merged], status, word, match, pluperfect, host=host)
