@@ -148,6 +148,33 @@ def test_attendees_of_both_sides(extractor):
         (["Felipe VI", "Josep Borrell", "Mohammed VI of Morocco", "Nasser Bourita"], "2019-02-13", "Rabat", "held")]
 
 
+
+def test_a_line_of_welcomers_with_titles_after_their_names(extractor):
+    text = ("وكان في استقبال وزير الخارجية الكويتي لدى وصوله إلى مطار الملك خالد الدولي أمس، صاحب السمو الملكي "
+            "الأمير فهد بن تركي بن سعد نائب وزير الخارجية، ووكيل وزارة الخارجية لشؤون المراسم سالم بن راشد "
+            "العتيبي، وسفير دولة الكويت لدى المملكة الشيخ ناصر الجابر الصباح.")
+    assert meetings_of(extractor, text, "2013-11-01") == [
+        (["Sabah Al-Khalid Al-Sabah", "سالم بن راشد العتيبي", "فهد بن تركي بن سعد", "ناصر الجابر الصباح"],
+         "2013-10-31", "Riyadh", "held")]
+
+
+def test_the_subject_at_the_head_of_the_welcomers(extractor):
+    text = ("ذكرت وكالة الأنباء السعودية اليوم الأربعاء أن الأمير محمد بن سلمان ولي العهد كان في مقدمة مستقبلي "
+            "رئيس الوزراء العراقي مصطفى الكاظمي لدى وصوله إلى الرياض.")
+    assert meetings_of(extractor, text, "2021-03-31") == [
+        (["Mohammed bin Salman", "Mustafa Al-Kadhimi"], "2021-03-31", "Riyadh", "held")]
+
+
+def test_attendees_after_kull_min_with_royal_honorifics(extractor):
+    text = ("عقد ولي العهد السعودي الأمير محمد بن سلمان في الرياض اليوم لقاء أخويا تشاوريا مع الرئيس المصري "
+            "عبد الفتاح السيسي.\n"
+            "وحضر اللقاء التشاوري، كل من: صاحب السمو الشيخ محمد بن زايد آل نهيان رئيس دولة الإمارات، وصاحب السمو "
+            "الشيخ تميم بن حمد آل ثاني أمير دولة قطر.")
+    assert meetings_of(extractor, text, "2025-02-21") == [
+        (["Abdel Fattah el-Sisi", "Mohamed bin Zayed Al Nahyan", "Mohammed bin Salman", "Tamim bin Hamad Al Thani"],
+         "2025-02-21", "Riyadh", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -45,6 +45,8 @@ _GATHERING = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:قمه|مؤتمر|من
 _ATTENDED_LATER = re.compile(r"\s*و?(?:(?:جري|جرت|عقد|عقدت|تم)\s+(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال)"
                              r"|[^.\n]{0,40}?(?:خلال|في)\s+(?:اللقاء|اللقاءات|الاجتماع|الاجتماعات|المباحثات|المحادثات))"
                              r"[^.\n]{0,80}?(?<![\u0621-\u064a])و?(?:حضره|حضرها|بحضور)(?![\u0621-\u064a])")
+_WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
+                                         "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه")}
 _SIDE = re.compile(r"[\s،,]*(?:و|وكذا|وكذلك)?\s*(?:عن|من)\s+الجانب\s+[\u0621-\u064a]+[\s،,:]*")
 _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
 # courtesies between two names of one list: "السلطان المعظم حفظه الله وأخيه فخامة الرئيس"
@@ -180,20 +182,7 @@ class MeetingFinder:
             if ctx.triggers.within("meeting_verb", following.start, following.end):
                 break
         for start, end in spans:
-            stop = _LIST_END.search(ctx.text, start, end)
-            end = stop.start() if stop else end
-            chain = []
-            for m in ctx.persons_between(start, end):
-                if m.kind != "person" or not m.actor:
-                    continue
-                between = ctx.text[chain[-1].end:m.start] if chain else ctx.text[start:m.start]
-                if chain and _SIDE.fullmatch(between):
-                    pass  # "... وعن الجانب المغربي، مستشارا الملك": the other side's list goes on
-                elif chain and not re.fullmatch(r"[\s،,\"”»]*(?:و|وكذا|وكذلك|وايضا)?\s*", between) and len(between.strip(' "”»')) > 2 and not (
-                        re.match(r'[\s"”»]*[،,]\s*و', between) and len(between) < 60 and "." not in between
-                        and not ctx.triggers.within("verb", chain[-1].end, m.start)):
-                    break  # a coordinated item whose title we could not resolve ("، ورئيس جهاز ...") continues the list
-                chain.append(m)
+            chain = self._coordinated(start, end)
             for m in chain:
                 if m.actor not in meeting.participants:
                     meeting.participants.append(m.actor)
@@ -310,6 +299,55 @@ class MeetingFinder:
         return self._make([_actors(after[:1]) + [a for a in guest if a not in _actors(after[:1])]], status,
                           match.group("w"), match, False, host=after[0].actor)
 
+    def _coordinated(self, start: int, end: int) -> list[Mention]:
+        """The persons of one coordinated list from `start`: "A، وB، وكذا C، ثم D", items whose
+        title we could not resolve in between ("، ورئيس جهاز ..."), both sides ("وعن الجانب
+        المغربي، ..."); a verb, a video link or a new phrase ends it."""
+        ctx = self.ctx
+        stop = _LIST_END.search(ctx.text, start, end)
+        end = stop.start() if stop else end
+        chain: list[Mention] = []
+        for m in ctx.persons_between(start, end):
+            if m.kind != "person" or not m.actor:
+                continue
+            between = ctx.text[chain[-1].end:m.start] if chain else ctx.text[start:m.start]
+            if chain and _SIDE.fullmatch(between):
+                pass
+            elif chain and not re.fullmatch(r"[\s،,\"”»]*(?:و|وكذا|وكذلك|وايضا|ثم)?\s*(?:(?:كل|كلا)\s+من\s*:?\s*)?", between) \
+                    and len(between.strip(' "”»')) > 2 and not (
+                        re.search(r'[،,]\s*(?:و|ثم)\s*$', between) and len(between) < 60 and "." not in between
+                        and not ctx.triggers.within("verb", chain[-1].end, m.start)):
+                break
+            chain.append(m)
+        return chain
+
+    def _from_welcome(self, match) -> list[FoundMeeting] | None:
+        """"وكان في استقبال X لدى وصوله ... A، وB، وC" / "وكان في وداعه A وB": the traveller and
+        everyone in the line of hosts, one encounter. None when the noun is no welcome."""
+        ctx = self.ctx
+        core = fold_key(match.group("w"))
+        before = ctx.text[max(0, match.start() - 4):match.start()]
+        if not (core in _WELCOME_NOUNS or (core in ("استقبال", "الاستقبال", "وداع") and re.search(r"في\s*$", before))):
+            return None
+        sentence = ctx.sentences.at(match.start())
+        pronoun = bool(match.group("s")) or core.endswith("ه")
+        after = [m for m in ctx.persons_between(match.end(), sentence.end) if m.kind == "person" and m.actor]
+        if pronoun:
+            guest = self._topic(match.start())
+            hosts = self._coordinated(match.end(), sentence.end)
+        else:
+            if not after or after[0].start - match.end() > 12:
+                return None
+            guest = _actors(after[:1])
+            rest = after[1:]
+            hosts = self._coordinated(rest[0].start, sentence.end) if rest else []
+        # "الأمير محمد بن سلمان ... كان في مقدمة مستقبلي الكاظمي": the subject hosted too
+        subject = [m for m in ctx.persons_between(sentence.start, match.start()) if m.kind == "person" and m.actor
+                   and re.fullmatch(r"[\s،,]*(?:و?(?:كان|كانت|كانوا)\s*)?(?:في\s*)?", ctx.text[m.end:match.start()])]
+        group = guest + [a for a in _actors(subject + hosts) if a not in guest]
+        return self._make([group], self._status(match.group("w"), sentence.start, match.start(), sentence.end),
+                          match.group("w"), match, False, past_verb=True)
+
     def _from_noun(self, match: re.Match) -> list[FoundMeeting]:
         ctx = self.ctx
         word = match.group(0)
@@ -319,6 +357,9 @@ class MeetingFinder:
         persons = ctx.persons_between(start, end)
         if not persons:
             return []
+        welcome = self._from_welcome(match)
+        if welcome is not None:
+            return welcome
         noun_end = match.end()
         possessive = bool(match.group("s"))
         # "صرح المتحدث بأن الاجتماع شمل ...": who reports the talks is not in them
