@@ -175,6 +175,37 @@ def test_attendees_after_kull_min_with_royal_honorifics(extractor):
          "2025-02-21", "Riyadh", "held")]
 
 
+
+def test_a_pronoun_in_a_new_sentence_is_the_last_sentences_subject(extractor):
+    text = ("التقى رئيس الحكومة اللبنانية نجيب ميقاتي في لندن وزير الخارجية الأمريكي أنتوني بلينكن.\n\n"
+            "وفور وصوله إلى إيرلندا استقبله رئيس الوزراء الإيرلندي سايمون هاريس.")
+    assert meetings_of(extractor, text, "2024-10-25") == [
+        (["Antony Blinken", "Najib Mikati"], None, "London", "held"),
+        (["Najib Mikati", "Simon Harris"], None, "Dublin", "held")]  # a visit to a country: its capital
+
+
+def test_a_known_name_inside_someone_elses_lineage_is_the_father(extractor):
+    # "سلطان بن عبدالعزيز" after "سلمان بن" is the father's name; "محمد بن عبد" is not a short form
+    # of "محمد بن عبد الرحمن": a compound given name is one name
+    text = ("وكان في استقبال الرئيس اللبناني ميشال عون لدى وصوله إلى الرياض الأمير سلمان بن سلطان بن عبدالعزيز "
+            "آل سعود نائب وزير الدفاع، ووزير الدولة الأمير محمد بن عبد الملك آل الشيخ.")
+    assert meetings_of(extractor, text, "2017-01-09") == [
+        (["Michel Aoun", "سلمان بن سلطان بن عبدالعزيز آل سعود", "محمد بن عبد الملك آل الشيخ"], None, "Riyadh",
+         "held")]
+
+
+def test_the_talks_a_visit_is_for_are_the_visits_meeting(extractor):
+    text = ("استقبل الرئيس عبد الفتاح السيسي اليوم الأربعاء الرئيس التركي رجب طيب أردوغان لدى وصوله إلى "
+            "القاهرة.\n\nومن المقرر أن يعقد الرئيسان جلسة مباحثات تتناول العلاقات الثنائية.")
+    assert meetings_of(extractor, text, "2024-02-14") == [
+        (["Abdel Fattah el-Sisi", "Recep Tayyip Erdoğan"], "2024-02-14", "Cairo", "held")]
+    text = ("استقبل الرئيس عبد الفتاح السيسي اليوم الأربعاء الرئيس التركي رجب طيب أردوغان في القاهرة.\n\n"
+            "ومن المقرر أن يلتقي الرئيسان مجددا في أنقرة.")
+    assert meetings_of(extractor, text, "2024-02-14") == [
+        (["Abdel Fattah el-Sisi", "Recep Tayyip Erdoğan"], "2024-02-14", "Cairo", "held"),
+        (["Abdel Fattah el-Sisi", "Recep Tayyip Erdoğan"], None, "Ankara", "planned")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

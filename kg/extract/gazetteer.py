@@ -54,6 +54,8 @@ class Gazetteer:
             bucket = table.setdefault(key, [])
             if entry not in bucket:
                 bucket.append(entry)
+            if entry.kind.startswith("person") and "الرحمن" in key:
+                add(key.replace("الرحمن", "الرحمان"), entry)  # the Maghrebi spelling of the same name
 
         for person in kb.persons.values():
             for name in person.names_ar:
@@ -66,8 +68,10 @@ class Gazetteer:
                 words = name.split()
                 # "خالد بن أحمد بن محمد آل خليفة": Gulf names carry more or fewer ancestors than
                 # the knowledge base lists; first name and father identify the person
-                if len(words) >= 4 and words[1] in ("بن", "ابن"):
-                    add(" ".join(words[:3]), Entry("person_short", person.id))
+                # a compound given name is one name: "محمد بن عبد الرحمن", not "محمد بن عبد"
+                father = 4 if len(words) >= 4 and words[2] in ("عبد", "أبو", "ابو") else 3
+                if len(words) > father and words[1] in ("بن", "ابن"):
+                    add(" ".join(words[:father]), Entry("person_short", person.id))
                     # the first "بن" is often left out: "الأمير سلمان حمد بن عيسى آل خليفة"
                     if len(words) >= 5 and "بن" in words[3:]:
                         add(" ".join(words[:1] + words[2:]), Entry("person", person.id))

@@ -474,7 +474,12 @@ class MeetingFinder:
         same_sentence = [m for m in persons if m.start >= sentence.start]
         if same_sentence:
             return [same_sentence[0].actor]
-        return [persons[-1].actor] if persons else []
+        if not persons:
+            return []
+        # "ميقاتي التقى بلينكن ... وفور وصوله إلى إيرلندا استقبله ...": the subject of the last
+        # sentence that named someone, not its object
+        last = self.ctx.sentences.at(persons[-1].start)
+        return [next(m for m in persons if m.start >= last.start).actor]
 
     def _make(self, groups, status, word, match, pluperfect, host=None, past_verb=None) -> list[FoundMeeting]:
         if past_verb is None:
@@ -612,7 +617,11 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
                 continue
             if existing.date and meeting.date and not (existing.date.startswith(meeting.date) or meeting.date.startswith(existing.date)):
                 continue
-            if existing.status != meeting.status and (existing.date or meeting.date) and existing.date != meeting.date:
+            # "استقبل السيسي أردوغان ... ومن المقرر أن يعقد الرئيسان جلسة مباحثات": the talks the
+            # visit was for, not another encounter; a planned meeting on another day stays apart
+            if existing.status != meeting.status and (existing.date and meeting.date and existing.date != meeting.date
+                                                      or existing.place and meeting.place and existing.place != meeting.place
+                                                      or existing.date != meeting.date and not _same_visit(existing, meeting)):
                 continue
             if existing.pluperfect != meeting.pluperfect and existing.date and meeting.date and existing.date != meeting.date:
                 continue
@@ -633,6 +642,13 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
         else:
             merged.append(meeting)
     return _drop_covered(_drop_side_events(merged))
+
+
+def _same_visit(a: FoundMeeting, b: FoundMeeting) -> bool:
+    """A planned meeting with no day of its own belongs to the held one when it is told right
+    after it (within two sentences' reach) as what the visit is for."""
+    held, planned = (a, b) if a.status == "held" else (b, a)
+    return planned.date is None and 0 < planned.anchor - held.anchor < 600
 
 
 def _retold_with_attendees(a: FoundMeeting, b: FoundMeeting) -> bool:

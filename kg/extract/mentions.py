@@ -40,6 +40,7 @@ _NAME_STOP = {fold_key(w) for w in (
     "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد", "واس", "قنا", "كونا", "وام",
     "بعثة", "البعثة", "بمناسبة", "لمناسبة", "بهدف", "لبحث", "لمناقشة", "ضمن", "إثر", "وسط", "بحضور", "برفقة", "يرافقه", "ترافقه",
     "والوفد", "الوفد", "المرافق", "وبحث", "وتناول", "تناول", "وجرى", "جرى",
+    "وصوله", "وصولها", "عودته", "عودتها", "مغادرته", "مغادرتها", "زيارته", "زيارتها", "لقائه", "لقائها",
 )}
 # titles that govern another in construct state: "مستشار الرئيس" is the president's adviser
 _DEPENDENT_TITLES = {fold_key(w) for w in ("مستشار", "مستشارة", "مبعوث", "مبعوثة", "ممثل", "ممثلة", "مساعد", "مساعدة", "سفير", "سفيرة",
@@ -50,6 +51,7 @@ _NAME_BEFORE_TITLE = re.compile(r"\s+((?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a
 _GENERIC_MINISTER = {"minister"}
 _PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}(?:في\s+|لدي\s+)?$")
 _PORTFOLIO_COMMA_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){0,5}و?[\u0621-\u064a]{2,}\s*[،,]\s*$")
+_FATHER_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:بن|ابن|بنت)\s+$")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
@@ -197,6 +199,8 @@ class MentionResolver:
 
     def _name(self, hits: list[Hit], i: int, text: str, day: date | None, out: Resolved) -> int:
         hit = hits[i]
+        if _FATHER_BEFORE.search(text, max(0, hit.start - len(hit.clitic) - 5), hit.start - len(hit.clitic)):
+            return 1  # "سلمان بن سلطان بن عبدالعزيز": the father inside someone else's name
         person = self._pick_person(hit.entries, ("person", "person_short"), day)
         if person is None:
             return 1
@@ -583,6 +587,8 @@ class MentionResolver:
                      for w, t in zip(folded, run)]
             if any(w in self._common_words or w in self._common_verbs for w in folded) or any(stops):
                 continue
+            if any(w[:1] in ("ب", "ل") and w[1:] in self._common_words for w in folded):
+                continue  # "عن سروره بلقاء ولي العهد": a preposition on a common noun is no name
             lead = window[:run[0].start()]
             quoted = lead.rstrip(" ")[-1:] in ('"', "“", "«")
             lead = lead.rstrip(' "“«')
@@ -607,6 +613,7 @@ class MentionResolver:
         title_follows = False
         after_comma = False
         comma_at = 0
+        father_end = -1  # end of a known name read as a father's inside this one
         honorific_ends: set[int] = set()  # "... السيدة متسيبو راماكواي": a name right after السيد/السيدة
         if re.search(r"(?<![\u0621-\u064a])(?:السيد|السيده|الدكتور|الدكتوره|الشيخ|الاستاذ)\s*$", text[max(0, pos - 14):pos]):
             honorific_ends.add(pos)  # the title's chain already took the honorific
@@ -623,8 +630,10 @@ class MentionResolver:
             while k < len(hits) and hits[k].end <= match.start():
                 k += 1
             hit = hits[k] if k < len(hits) and hits[k].start - len(hits[k].clitic) <= match.start() < hits[k].end else None
-            if hit is not None and tokens and fold_key(tokens[-1][2]) in _NAME_LINKS and not hit.kinds & {"person", "person_short"}:
-                hit = None  # "بن سلطان", "آل ملك": after a link of a name, a word is a name
+            if hit is not None and ((tokens and fold_key(tokens[-1][2]) in _NAME_LINKS) or hit.end <= father_end):
+                # "بن سلطان", "بن سلطان بن عبدالعزيز": after a link of a name, the father's name
+                father_end = max(father_end, hit.end)
+                hit = None
             if hit is not None and "title" in hit.kinds and "honorific" not in hit.kinds:
                 # another title: in apposition (no clitic), the name is all we read or after it;
                 # after a preposition or و ("بالوزير", "ووزير") a new phrase starts
