@@ -206,6 +206,22 @@ def test_the_talks_a_visit_is_for_are_the_visits_meeting(extractor):
         (["Abdel Fattah el-Sisi", "Recep Tayyip Erdoğan"], None, "Ankara", "planned")]
 
 
+
+def test_also_met_with_an_official_whose_complement_names_his_state(extractor):
+    text = ("التقى المبعوث الأممي إلى اليمن هانس غروندبرغ في مسقط وزير الخارجية العماني بدر البوسعيدي.\n\n"
+            "كما التقى مع نائب وزير الخارجية وشؤون المغتربين في اليمن مصطفى نعمان.")
+    assert meetings_of(extractor, text, "2025-06-01") == [
+        (["Badr Albusaidi", "Hans Grundberg"], None, "Muscat", "held"),
+        (["Hans Grundberg", "مصطفى نعمان"], None, "Muscat", "held")]  # the report's venue
+
+
+def test_the_same_speaker_named_by_his_role_and_dhatuhu(extractor):
+    text = ("قال الرئيس التونسي قيس سعيد إن العلاقات مع مصر متينة.\n"
+            "وشدد المتحدث ذاته على أن أمن مصر واستقرارها من أمن واستقرار تونس.")
+    assert statements_of(extractor, text, "2023-01-01") == [(["Kais Saied"], "قال"), (["Kais Saied"], "شدد")]
+    assert meetings_of(extractor, text, "2023-01-01") == []
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

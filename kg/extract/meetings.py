@@ -264,6 +264,12 @@ class MeetingFinder:
             if topic:
                 return self._make([topic[:1] + _actors(subjects)], status, word, match, pluperfect,
                                   past_verb=not fold_key(word).startswith(("س", "ي", "ت")))
+        if not objects and not before and re.fullmatch(r"\s*(?:ايضا\s+)?مع\s*", ctx.text[match.end():subjects[0].start]):
+            # "كما التقى مع نائب وزير الخارجية ...": the one the report is about met him
+            topic = [a for a in self._topic(match.start()) if a not in _actors(subjects)]
+            if topic:
+                return self._make([topic[:1] + _actors(subjects)], status, word, match, pluperfect,
+                                  past_verb=not fold_key(word).startswith(("س", "ي", "ت")))
         if not objects:
             if not before:  # "... حيث التقى رئيس مجلس النواب": the sentence's subject met him
                 sentence = ctx.sentences.at(match.start())

@@ -40,6 +40,7 @@ _NAME_STOP = {fold_key(w) for w in (
     "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد", "واس", "قنا", "كونا", "وام",
     "بعثة", "البعثة", "بمناسبة", "لمناسبة", "بهدف", "لبحث", "لمناقشة", "ضمن", "إثر", "وسط", "بحضور", "برفقة", "يرافقه", "ترافقه",
     "والوفد", "الوفد", "المرافق", "وبحث", "وتناول", "تناول", "وجرى", "جرى",
+    "ذاته", "ذاتها", "نفسه", "نفسها",
     "وصوله", "وصولها", "عودته", "عودتها", "مغادرته", "مغادرتها", "زيارته", "زيارتها", "لقائه", "لقائها",
 )}
 # titles that govern another in construct state: "مستشار الرئيس" is the president's adviser
@@ -421,6 +422,10 @@ class MentionResolver:
             generic_title = roles[-1] in _GENERIC_MINISTER and not text[hits[j].start:hits[j].start + 2] == "ال"
             local_name, name_end = self._read_unknown_name(text, end, hits, chain_end, portfolio=generic_title,
                                                            office=(roles, quals, day))
+            if local_name and not quals:
+                # "نائب وزير الخارجية وشؤون المغتربين في اليمن مصطفى نعمان": the complement names the state
+                quals = [h.first("polity").ref for h in hits[chain_end:] if h.start < name_end - len(local_name)
+                         and "polity" in h.kinds and h.start - end < 60][:1]
             if local_name and (quals or any(not self.kb.roles[r].in_kb for r in roles) or self._last_name_direct):
                 # "وزير الداخلية عبد الوافي لفتيت": a name right after the title, whoever holds it in the KB
                 actor = _local_actor(local_name)
@@ -654,9 +659,12 @@ class MentionResolver:
             if hit is not None and hit.kinds <= {"person_context"}:
                 hit = None  # a surname shared with someone not named here: just a word
             ali = folded == "علي" and self._original(match.start(), match.end()).endswith("ي")  # the name, not على
-            if hit is None and not ali and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
-                break
-            known = hit is not None or folded in _COMPLEMENT_WORDS
+            complement = folded == "في" and tokens and any(
+                h.kinds & {"polity", "place"} and 0 < h.start - match.end() <= 2 for h in hits[k:k + 2])
+            if hit is None and not ali and not complement and (
+                    folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
+                break  # "في اليمن" after the office's words is its complement; else "في" ends the name
+            known = hit is not None or folded in _COMPLEMENT_WORDS or complement
             if hit is not None and "honorific" in hit.kinds:
                 honorific_ends.add(match.end())
             if portfolio and all(t[3] for t in tokens) and (folded.startswith("ال") or folded.startswith("و")):

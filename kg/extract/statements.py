@@ -25,6 +25,7 @@ _RELATIVE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي)\s*$")
 # starts with the article or a title word; "، متابعة بلاده للتطورات ..." is already the content
 _APPOSITION = re.compile(r"\s*،\s*+(?=ال|رييس|وزير|نايب|مستشار|سفير|مبعوث|ممثل|مدير|امين|عضو|متحدث|قايد)"
                          r"(?!(?:ب?ان|ب?انه|انها|الي|علي|عن|في|من|ان)(?![\u0621-\u064a]))[^،.\n]{3,90}،")
+_SAME_SPEAKER = re.compile(r"\s*(?:ال)?(?:متحدث|متحدثه|مسوول|مسووله|مصدر|وزير|وزيره|رييس|رييسه|مبعوث|مبعوثه|سفير|سفيره)\s+(?:ذاته|ذاتها|نفسه|نفسها)(?![\u0621-\u064a])")
 _NOUN_CONTEXT = re.compile(r"(?<![\u0621-\u064a])(?:علي|الي|من|عن|في|حول|بعد|قبل|مع|ضد)\s+$")
 # Also ordinary words: بين "between", عبر "across", رأى, قيم "values"; they need a subject or أن.
 _AMBIGUOUS = {fold_key(w) for w in ("بين", "بينت", "عبر", "عبرت", "رأى", "رأت", "قيم", "قيمت", "كشف")}
@@ -111,6 +112,11 @@ class StatementFinder:
         after_text = text[end:end + 40]
         if self.media.match(after_text.lstrip()) and not self._mention_right_after(end):
             return None
+        same = _SAME_SPEAKER.match(text, end)
+        if same and last_speakers and kind != "participle":
+            # "وشدد المتحدث ذاته على أن ...": whoever spoke last
+            content = self._content(same.end(), sentence)
+            return FoundStatement(list(last_speakers), (start, end), content, word, False) if content else None
         # a participle has no subject of its own after it: "داعيا بوتين لزيارة تركيا" names whom he invited
         subject = [] if kind == "participle" else (
             self._subject_after(end, sentence.end) or self._relative_antecedent(start, sentence.start))
