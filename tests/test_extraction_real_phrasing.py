@@ -222,6 +222,32 @@ def test_the_same_speaker_named_by_his_role_and_dhatuhu(extractor):
     assert meetings_of(extractor, text, "2023-01-01") == []
 
 
+
+def test_a_meeting_a_day_before_the_arrival_where_it_was_held(extractor):
+    text = ("ووصل وزير الخارجية الأمريكي، مايك بومبيو، الخرطوم الثلاثاء في أول رحلة مباشرة من تل أبيب إلى "
+            "الخرطوم، بعد يوم من اجتماعه مع رئيس الوزراء الإسرائيلي، بنيامين نتنياهو في القدس.")
+    assert meetings_of(extractor, text, "2020-08-25") == [
+        (["Benjamin Netanyahu", "Mike Pompeo"], "2020-08-24", "Jerusalem", "held")]
+
+
+def test_a_first_line_with_a_day_set_off_by_commas_is_the_lead(extractor):
+    text = ("استقبل الرئيس السوري أحمد الشرع نظيره الفلسطيني محمود عباس، اليوم الجمعة، في دمشق، في أول زيارة "
+            "للأخير منذ سنوات\n"
+            "وقالت الرئاسة السورية إن الشرع عقد اجتماعا مع عباس، بحضور وزير الخارجية السوري أسعد الشيباني.")
+    assert meetings_of(extractor, text, "2025-04-18") == [
+        (["Ahmed al-Sharaa", "Asaad al-Shaibani", "Mahmoud Abbas"], "2025-04-18", "Damascus", "held")]
+
+
+def test_talks_planned_for_a_visit_already_reported_are_its_meeting_unless_again(extractor):
+    text = ("استقبل الرئيس العراقي عبد اللطيف رشيد اليوم الاثنين في بغداد الرئيس التركي رجب طيب أردوغان.\n\n"
+            "وقال مسؤول عراقي إن الزيارة تتناول ملفات المياه والأمن.\n\n"
+            "وخلال زيارته، من المقرر أن يعقد أردوغان اجتماعات مع نظيره العراقي عبد اللطيف رشيد ورئيس الوزراء "
+            "محمد شياع السوداني.")
+    assert meetings_of(extractor, text, "2024-04-22") == [
+        (["Abdul Latif Rashid", "Recep Tayyip Erdoğan"], "2024-04-22", "Baghdad", "held"),
+        (["Mohammed Shia' Al Sudani", "Recep Tayyip Erdoğan"], None, "Baghdad", "planned")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

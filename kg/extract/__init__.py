@@ -165,7 +165,9 @@ def _reads_as_lead(line: str) -> bool:
     full stop, or that carries a dateline, is the article's lead paragraph."""
     words = line.split()
     closed = line.rstrip("\"”»' ").endswith((".", "،", ":")) and not line.rstrip().endswith("..")
-    return (closed and len(words) >= 7) or len(words) > 30
+    # "استقبل الرئيس ... نظيره ...، اليوم الجمعة، في دمشق ...": a day set off by commas is a lead's
+    dated = len(words) >= 10 and re.search(r"[،,]\s*(?:اليوم|امس|مساء|صباح)(?:\s+[\u0621-\u064a]+){0,2}\s*[،,]", line)
+    return (closed and len(words) >= 7) or len(words) > 30 or bool(dated)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

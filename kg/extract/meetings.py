@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date as _date, timedelta as _timedelta
 
 from kg.extract.context import ArticleContext
 from kg.extract.mentions import Mention, actors_of as _actors
@@ -45,6 +46,9 @@ _GATHERING = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:قمه|مؤتمر|من
 _ATTENDED_LATER = re.compile(r"\s*و?(?:(?:جري|جرت|عقد|عقدت|تم)\s+(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال)"
                              r"|[^.\n]{0,40}?(?:خلال|في)\s+(?:اللقاء|اللقاءات|الاجتماع|الاجتماعات|المباحثات|المحادثات))"
                              r"[^.\n]{0,80}?(?<![\u0621-\u064a])و?(?:حضره|حضرها|بحضور)(?![\u0621-\u064a])")
+_DAY_COUNTS = {"يوم": 1, "يومين": 2, "يومان": 2, "ثلاثه ايام": 3, "اسبوع": 7}
+_DAYS_FROM = re.compile(r"(?<![\u0621-\u064a])(بعد|قبل)\s+(يوم|يومين|يومان|ثلاثه ايام|اسبوع)\s+من\s*$")
+_AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه")}
 _SIDE = re.compile(r"[\s،,]*(?:و|وكذا|وكذلك)?\s*(?:عن|من)\s+الجانب\s+[\u0621-\u064a]+[\s،,:]*")
@@ -77,6 +81,7 @@ class FoundMeeting:
     past_verb: bool = False  # "استقبل": held whatever date phrase is near
     anchor: int = 0  # folded offset of the trigger
     attendees: list[Actor] = field(default_factory=list)  # added as present ("بحضور", "وحضر اللقاء")
+    again: bool = False  # "سيلتقيان مجددا": another encounter to come
     speaker_date_from: int | None = None  # a speaker's own account: the day they spoke, when it has none
 
     @property
@@ -498,7 +503,8 @@ class MeetingFinder:
                 continue
             sentence = self.ctx.sentences.at(match.start())
             out.append(FoundMeeting(people, status, word, [(sentence.start, sentence.end)], host=host,
-                                    pluperfect=pluperfect, past_verb=past_verb, anchor=match.start()))
+                                    pluperfect=pluperfect, past_verb=past_verb, anchor=match.start(),
+                                    again=bool(_AGAIN.search(self.ctx.text, sentence.start, sentence.end))))
         return out
 
     # -- where and when ---------------------------------------------------------------------------
@@ -515,6 +521,11 @@ class MeetingFinder:
             date = spoken[-1] if spoken else None
         if date:
             meeting.date, meeting.date_span = date.value, (date.start, date.end)
+            offset = _DAYS_FROM.search(ctx.text, max(0, meeting.anchor - 24), meeting.anchor)
+            if offset and len(date.value) == 10 and not (date.start > meeting.anchor):
+                # "وصل الثلاثاء ... بعد يوم من اجتماعه مع ...": that meeting was the day before
+                days = _DAY_COUNTS[offset.group(2)] * (-1 if offset.group(1) == "بعد" else 1)
+                meeting.date = (_date.fromisoformat(date.value) + _timedelta(days=days)).isoformat()
             if date.tense == "future" and date.kind != "today" and not meeting.past_verb:
                 meeting.status = "planned"
 
@@ -545,6 +556,8 @@ class MeetingFinder:
             if not locative:
                 continue
             distance = abs(p_start - anchor) + (0 if p_start > anchor else 5)
+            if p_start < anchor and re.search(r"[،,]", text[p_end:anchor]):
+                distance += 60  # "وصل ... إلى الخرطوم، بعد يوم من اجتماعه مع نتنياهو في القدس"
             if best is None or distance < best[0]:
                 best = (distance, place_id)
         if best:
@@ -651,10 +664,10 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
 
 
 def _same_visit(a: FoundMeeting, b: FoundMeeting) -> bool:
-    """A planned meeting with no day of its own belongs to the held one when it is told right
-    after it (within two sentences' reach) as what the visit is for."""
+    """A planned meeting with no day of its own belongs to the held one told before it, as what
+    the visit is for, unless it is said to come again ("مجددا", "مرة أخرى")."""
     held, planned = (a, b) if a.status == "held" else (b, a)
-    return planned.date is None and 0 < planned.anchor - held.anchor < 600
+    return planned.date is None and held.anchor < planned.anchor and not planned.again
 
 
 def _retold_with_attendees(a: FoundMeeting, b: FoundMeeting) -> bool:
