@@ -248,6 +248,21 @@ def test_talks_planned_for_a_visit_already_reported_are_its_meeting_unless_again
         (["Mohammed Shia' Al Sudani", "Recep Tayyip Erdoğan"], None, "Baghdad", "planned")]
 
 
+
+def test_talks_chaired_by_two_leaders_with_attendees(extractor):
+    # "برئاسة A وB" names the talks' parties; "الصباح" names no one on its own; a short form of
+    # the holder's name after the title belongs to the title; "وبحضور" takes the conjunction
+    text = ("برئاسة أمير الكويت الشيخ مشعل الصباح والرئيس المصري عبد الفتاح السيسي، عقدت بقصر بيان، الثلاثاء، "
+            "جلسة المباحثات الرسمية بين البلدين، وبحضور ولي العهد الكويتي الشيخ صباح خالد الصباح، ورئيس مجلس "
+            "الوزراء بالإنابة الشيخ فهد يوسف سعود الصباح.\n\n"
+            "وقال وزير شؤون الديوان الأميري الشيخ محمد عبد الله المبارك الصباح، إن المباحثات تناولت العلاقات "
+            "الأخوية، لا سيما فيما يتعلق في قطاع غزة.")
+    assert meetings_of(extractor, text, "2025-04-15") == [
+        (["Abdel Fattah el-Sisi", "Fahad Yousef Saud Al-Sabah", "Mishal Al-Ahmad Al-Jaber Al-Sabah",
+          "Sabah Al-Khalid Al-Sabah"], "2025-04-15", None, "held")]
+    assert statements_of(extractor, text, "2025-04-15") == [(["محمد عبد الله المبارك الصباح"], "قال")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

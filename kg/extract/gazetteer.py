@@ -149,6 +149,12 @@ _GIVEN_NAMES = {fold_key(w) for w in ("محمد", "أحمد", "محمود", "ح�
 _LINKS = {"بن", "بنت", "ابن", "آل", "ال", "أبو", "ابو", "عبد"}
 
 
+# ruling families: hundreds of sheikhs and princes share them, so they name nobody alone
+DYNASTIES = {fold_key(w) for w in ("الصباح", "آل خليفة", "آل ثاني", "آل نهيان", "آل سعود", "آل مكتوم", "آل سعيد",
+                                    "آل الشيخ", "آل القاسمي", "القاسمي", "آل النعيمي", "آل المعلا", "آل الشرقي",
+                                    "الهاشمي", "آل بوسعيد", "البوسعيدي")}
+
+
 def _surnames(name: str) -> list[str]:
     """"عبد الفتاح السيسي" -> السيسي; "محمد بن سلمان" -> بن سلمان; "أحمد أبو الغيط" -> أبو الغيط."""
     words = name.split()
@@ -156,9 +162,10 @@ def _surnames(name: str) -> list[str]:
         return []
     if words[-2] in _LINKS:
         common = fold_key(words[-1]) in _GIVEN_NAMES or fold_key(words[-1]) in {"محمد", "علي", "احمد", "حسن"}
-        return [" ".join(words[-2:])] if len(words) > 2 and not common else []
+        dynasty = fold_key(" ".join(words[-2:])) in DYNASTIES
+        return [" ".join(words[-2:])] if len(words) > 2 and not common and not dynasty else []
     last = words[-1]
-    return [last] if len(fold_key(last)) >= 4 else []
+    return [last] if len(fold_key(last)) >= 4 and fold_key(last) not in DYNASTIES else []
 
 
 def whole_words(automaton: ahocorasick.Automaton, text: str):

@@ -34,7 +34,7 @@ _PLURAL_MEETINGS = {fold_key(w) for w in ("لقاءات", "اللقاءات", "�
 _GATHER_VERBS = {fold_key(w) for w in ("جمع", "جمعت", "ضم", "ضمت")}
 _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدورها|اليوم|امس|ايضا|كما)[\s،,]*)*$")
 # "بحضور وزير الخارجية", "في حضور ...": those named next sat in the meeting; "عبر الفيديو" ends the list.
-_ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:بحضور|في حضور|و?بصحبته|و?بصحبتها|و?برفقته|و?برفقتها|يرافقه|ترافقه|يرافقها)(?![\u0621-\u064a])")
+_ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:و?بحضور|و?في حضور|و?بصحبته|و?بصحبتها|و?برفقته|و?برفقتها|يرافقه|ترافقه|يرافقها)(?![\u0621-\u064a])")
 # "وحضر اللقاء وزير الخارجية ...": a sentence that adds people to the meeting just reported.
 _ATTENDED = re.compile(r"\s*و?(?:قد\s+)?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+|هذه\s+)?(?:جلسه\s+|جلسات\s+|مراسم\s+|مادبه\s+)?"
                        r"(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه|المادبه|الغداء|العشاء|التوقيع|المراسم)(?![\u0621-\u064a])")
@@ -48,6 +48,7 @@ _ATTENDED_LATER = re.compile(r"\s*و?(?:(?:جري|جرت|عقد|عقدت|تم)\s
                              r"[^.\n]{0,80}?(?<![\u0621-\u064a])و?(?:حضره|حضرها|بحضور)(?![\u0621-\u064a])")
 _DAY_COUNTS = {"يوم": 1, "يومين": 2, "يومان": 2, "ثلاثه ايام": 3, "اسبوع": 7}
 _DAYS_FROM = re.compile(r"(?<![\u0621-\u064a])(بعد|قبل)\s+(يوم|يومين|يومان|ثلاثه ايام|اسبوع)\s+من\s*$")
+_CHAIRED = re.compile(r"(?<![\u0621-\u064a])(?:برياسه|تحت رياسه)(?![\u0621-\u064a])")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه")}
@@ -56,7 +57,7 @@ _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من 
 # courtesies between two names of one list: "السلطان المعظم حفظه الله وأخيه فخامة الرئيس"
 _FILLER = re.compile(r"(?<![\u0621-\u064a])(?:المعظم|المفدي|حفظه الله|حفظها الله|رعاه الله|ورعاه|اخيه|واخيه|اخوه|واخوه|"
                      r"الشقيق|فخامه|دوله|سماحه)(?![\u0621-\u064a])")
-_TOPIC_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:اوضاع|تطورات|مستجدات|ازمه|حرب|عدوان|احداث|وضع|ملف|قضيه|الوضع|التصعيد|تصعيد|الهجمات|هجمات|الاستقرار|استقرار|امن)(?![\u0621-\u064a])")
+_TOPIC_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:يتعلق|بشان|ازاء|اوضاع|تطورات|مستجدات|ازمه|حرب|عدوان|احداث|وضع|ملف|قضيه|الوضع|التصعيد|تصعيد|الهجمات|هجمات|الاستقرار|استقرار|امن)(?![\u0621-\u064a])")
 _ALSO = re.compile(r"(?<![\u0621-\u064a])و?\s*كما\s*$")
 _FIRST_PERSON = {fold_key(w) for w in ("استقبلت", "التقيت", "اجتمعت", "قابلت", "استقبلنا", "التقينا", "اجتمعنا")}
 _SERIES = re.compile(r"(?<![\u0621-\u064a])(?:(?:عدد|عددا|سلسله)\s+من\s+(?:ال)?(?:لقاءات|اجتماعات|مباحثات)"
@@ -170,6 +171,9 @@ class MeetingFinder:
         sentence = ctx.sentences.at(meeting.anchor)
         spans = []
         for marker in _ATTENDANCE.finditer(ctx.text, meeting.anchor, sentence.end):
+            spans.append((marker.end(), sentence.end))
+        for marker in _CHAIRED.finditer(ctx.text, sentence.start, sentence.end):
+            # "برئاسة أمير الكويت ... والرئيس المصري ...، عقدت جلسة المباحثات": who chaired the talks
             spans.append((marker.end(), sentence.end))
         index = ctx.sentences.index_at(meeting.anchor) + 1
         for following in ctx.sentences.spans[index:index + 3]:
@@ -326,7 +330,8 @@ class MeetingFinder:
                 pass
             elif chain and not re.fullmatch(r"[\s،,\"”»]*(?:و|وكذا|وكذلك|وايضا|ثم)?\s*(?:(?:كل|كلا)\s+من\s*:?\s*)?", between) \
                     and len(between.strip(' "”»')) > 2 and not (
-                        re.search(r'[،,]\s*(?:و|ثم)\s*$', between) and len(between) < 60 and "." not in between
+                        (re.search(r'[،,]\s*(?:و|ثم)\s*$', between) or re.match(r'[\s"”»]*[،,]\s*(?:و|ثم)', between))
+                        and len(between) < 60 and "." not in between
                         and not ctx.triggers.within("verb", chain[-1].end, m.start)):
                 break
             chain.append(m)
@@ -555,6 +560,8 @@ class MeetingFinder:
                 r"(?:في|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع|ولايه|محافظه|اماره)\s*$", prefix)
             if not locative:
                 continue
+            if not "ب" in clitic and _TOPIC_BEFORE.search(text, max(start, p_start - 30), p_start):
+                continue  # "التشاور حول الأوضاع في غزة": what was discussed, not where
             distance = abs(p_start - anchor) + (0 if p_start > anchor else 5)
             if p_start < anchor and re.search(r"[،,]", text[p_end:anchor]):
                 distance += 60  # "وصل ... إلى الخرطوم، بعد يوم من اجتماعه مع نتنياهو في القدس"

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from kg.extract.gazetteer import Entry, Gazetteer, Hit
+from kg.extract.gazetteer import DYNASTIES, Entry, Gazetteer, Hit
 from kg.extract.normalize import fold_key, is_letter
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, Person
 from kg.model import Actor
@@ -53,6 +53,8 @@ _GENERIC_MINISTER = {"minister"}
 _PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}(?:في\s+|لدي\s+)?$")
 _PORTFOLIO_COMMA_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){0,5}و?[\u0621-\u064a]{2,}\s*[،,]\s*$")
 _FATHER_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:بن|ابن|بنت)\s+$")
+# a given name and up to three more words of a name, up to punctuation or a function word
+_NAME_WORDS_AFTER = re.compile(r"\s+([\u0621-\u064a]+)(?:\s+(?!(?:و|في|من|الي|علي|عن|مع|الذي|التي)\s)(?:ال)?[\u0621-\u064a]+){0,3}(?=\s*[،,.:\n(]|\s+و)")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
@@ -464,6 +466,7 @@ class MentionResolver:
         else:
             via = "title"
         if person is not None:
+            end = self._own_name_after(text, end, person)
             out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),),
                                         role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None, via=via))
         elif not construct:
@@ -473,6 +476,15 @@ class MentionResolver:
                 out.mentions.append(Mention(start, end, "person", (local,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
         return max(1, chain_end - i)
+
+    def _own_name_after(self, text: str, end: int, person: Person) -> int:
+        """"أمير الكويت الشيخ مشعل الصباح": a form of the holder's name the base does not list,
+        printed after the title, starts with the holder's given name: the mention takes it in."""
+        given = {fold_key(name.split()[0]) for name in person.names_ar if name.split()}
+        match = _NAME_WORDS_AFTER.match(text, end)
+        if not match or fold_key(match.group(1)) not in given:
+            return end
+        return match.end()
 
     def _appositive(self, actor: Actor, roles: list[str], quals: list[str], day: date | None) -> bool:
         person = self.kb.persons.get(actor.key)
@@ -665,9 +677,12 @@ class MentionResolver:
                     folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
                 break  # "في اليمن" after the office's words is its complement; else "في" ends the name
             known = hit is not None or folded in _COMPLEMENT_WORDS or complement
+            if known and hit is None and tokens and fold_key(tokens[-1][2]) in _NAME_LINKS:
+                known = False  # "عبد الله": after a link of a name, a word of the name
             if hit is not None and "honorific" in hit.kinds:
                 honorific_ends.add(match.end())
-            if portfolio and all(t[3] for t in tokens) and (folded.startswith("ال") or folded.startswith("و")):
+            if portfolio and all(t[3] for t in tokens) and (folded.startswith("ال") or folded.startswith("و")
+                                                             or (not tokens and folded in self._common_words)):
                 known = True  # "وزير التخطيط والتعاون الدولي عماد الفاخوري": the portfolio, then the name
             tokens.append((match.start(), match.end(), word, known))
             cursor = match.end()
@@ -686,7 +701,9 @@ class MentionResolver:
             # ("تعزيز علاقات التعاون", "مطلع الشهر الجاري")
             common = [w in self._common_words for w in words if w not in _NAME_LINKS]
             compound_end = len(words) >= 2 and words[-2] in ("عبد", "ابو")  # "... عبد الله", "... أبو بكر"
-            if (words[-1] in self._common_words and not compound_end) or all(common) or _STATE_WORD.match(words[0]):
+            family = words[-1] in DYNASTIES  # "... المبارك الصباح": the ruling family, not "the morning"
+            if (words[-1] in self._common_words and not compound_end and not family) or all(common) \
+                    or _STATE_WORD.match(words[0]):
                 return False
             if any(w.startswith(_PREPOSITION_ARTICLE) for w in words):
                 return False  # "بحر العلوم بالضيف", "الرئيس بالعلاقات": a preposition with an article ends a name
