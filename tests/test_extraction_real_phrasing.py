@@ -263,6 +263,23 @@ def test_talks_chaired_by_two_leaders_with_attendees(extractor):
     assert statements_of(extractor, text, "2025-04-15") == [(["محمد عبد الله المبارك الصباح"], "قال")]
 
 
+
+def test_met_with_bi_after_haythu_takes_the_sentences_subject(extractor):
+    text = ("وصل وزير الخارجية السعودي، الأمير فيصل بن فرحان، إلى طهران يوم السبت، حيث التقى بالرئيس الإيراني "
+            "إبراهيم رئيسي.")
+    assert meetings_of(extractor, text, "2023-06-17") == [
+        (["Ebrahim Raisi", "Faisal bin Farhan Al Saud"], "2023-06-17", "Tehran", "held")]
+
+
+def test_a_prince_who_is_a_minister_has_a_ministers_counterpart(extractor):
+    # "الأمير" is his style, not his office; "بأنها" is no name
+    text = 'وصف الأمير فيصل بن فرحان محادثاته مع نظيره الإيراني بأنها "إيجابية"، وقال إنها مثمرة.'
+    assert meetings_of(extractor, text, "2023-06-17") == [
+        (["Faisal bin Farhan Al Saud", "Hossein Amir-Abdollahian"], None, None, "held")]
+    assert statements_of(extractor, text, "2023-06-17") == [
+        (["Faisal bin Farhan Al Saud"], "وصف"), (["Faisal bin Farhan Al Saud"], "قال")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

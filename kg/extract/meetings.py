@@ -262,6 +262,15 @@ class MeetingFinder:
             return self._make([group], status, word, match, pluperfect)
         if svo:  # "وكان لاريجاني قد استقبل بوغدانوف"
             subjects, objects = before[-1:], after
+        elif after and re.fullmatch(r"\s*(?:مع\s*)?ب", ctx.text[match.end():after[0].start]) and \
+                re.search(r"(?<![\u0621-\u064a])(?:حيث|و)\s*$", ctx.text[max(start, match.start() - 8):match.start()]):
+            # "وصل X إلى طهران، حيث التقى بالرئيس الإيراني ...": "ب" marks the object; the subject is
+            # the sentence's
+            sentence = ctx.sentences.at(match.start())
+            earlier = [m for m in ctx.persons_between(sentence.start, match.start()) if m.kind == "person"]
+            if not earlier:
+                return []
+            subjects, objects = earlier[:1], after
         else:
             subjects, objects = after[:1], after[1:]
         if subjects[0].kind == "group" and not objects:  # "من المقرر أن يلتقي الوزيران"

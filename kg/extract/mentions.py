@@ -40,7 +40,7 @@ _NAME_STOP = {fold_key(w) for w in (
     "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد", "واس", "قنا", "كونا", "وام",
     "بعثة", "البعثة", "بمناسبة", "لمناسبة", "بهدف", "لبحث", "لمناقشة", "ضمن", "إثر", "وسط", "بحضور", "برفقة", "يرافقه", "ترافقه",
     "والوفد", "الوفد", "المرافق", "وبحث", "وتناول", "تناول", "وجرى", "جرى",
-    "ذاته", "ذاتها", "نفسه", "نفسها",
+    "ذاته", "ذاتها", "نفسه", "نفسها", "بأنها", "بأنه", "بأنهم", "أنه", "أنها", "إنه", "إنها", "لأن", "كونه", "بوصفه",
     "وصوله", "وصولها", "عودته", "عودتها", "مغادرته", "مغادرتها", "زيارته", "زيارتها", "لقائه", "لقائها",
 )}
 # titles that govern another in construct state: "مستشار الرئيس" is the president's adviser
@@ -811,9 +811,11 @@ class MentionResolver:
     def _anchor_role(self, anchor: Mention | None, day: date | None) -> str | None:
         if anchor is None:
             return None
-        if anchor.role and any(r.key == anchor.role and r.in_kb for r in self.kb.roles.values()):
-            return anchor.role
         person = self.kb.persons.get(anchor.actor.key)
+        royal_style = anchor.role in _ROYAL_ROLES and person is not None and \
+            not any(o.role == anchor.role for o in person.offices_on(day))  # "الأمير فيصل بن فرحان" is a minister
+        if anchor.role and not royal_style and any(r.key == anchor.role and r.in_kb for r in self.kb.roles.values()):
+            return anchor.role
         if person is None:
             return anchor.role
         held = {o.role for o in person.offices_on(day)}
