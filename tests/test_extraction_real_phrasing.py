@@ -280,6 +280,24 @@ def test_a_prince_who_is_a_minister_has_a_ministers_counterpart(extractor):
         (["Faisal bin Farhan Al Saud"], "وصف"), (["Faisal bin Farhan Al Saud"], "قال")]
 
 
+
+def test_meetings_a_visit_is_to_bring_are_planned(extractor):
+    text = ("وصل وزير الخارجية السعودي الأمير فيصل بن فرحان، اليوم السبت، إلى طهران في زيارة رسمية يلتقي خلالها "
+            "الرئيس الإيراني إبراهيم رئيسي.")
+    assert meetings_of(extractor, text, "2023-06-17") == [
+        (["Ebrahim Raisi", "Faisal bin Farhan Al Saud"], "2023-06-17", "Tehran", "planned")]
+    text = ("في ظل أوضاع مضطربة ينتظر العراقيون لقاء رئيس الوزراء محمد شياع السوداني بالرئيس الأمريكي جو بايدن "
+            "خلال زيارته لواشنطن.")
+    assert meetings_of(extractor, text, "2024-04-14") == [
+        (["Joe Biden", "Mohammed Shia' Al Sudani"], None, "Washington, D.C.", "planned")]
+
+
+def test_one_of_several_deputies_named_before_his_title(extractor):
+    text = ('ولفت علي رضا عنايتي مساعد وزير الخارجية الإيراني، في مذكرة خاصة، إلى أن "العلاقات مع السعودية '
+            'تتطور".')
+    assert statements_of(extractor, text, "2023-06-17") == [(["علي رضا عنايتي"], "لفت")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -211,6 +211,9 @@ class MeetingFinder:
             return "planned"
         if self.ctx.triggers.any_within("planned", max(clause_start, trigger_start - 40), trigger_start + 2):
             return "planned"
+        if fold_key(word).startswith(("ي", "ت")) and re.match(r"\s*خلال(?:ها|ه)(?![\u0621-\u064a])",
+                                                             self.ctx.text[trigger_start + len(word):trigger_start + len(word) + 10]):
+            return "planned"  # "في زيارة رسمية يلتقي خلالها الرئيس": what the visit is to bring
         return "held"
 
     def _from_verb(self, match: re.Match) -> list[FoundMeeting]:

@@ -55,6 +55,7 @@ _PORTFOLIO_COMMA_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){0,5}و?[\u
 _FATHER_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:بن|ابن|بنت)\s+$")
 # a given name and up to three more words of a name, up to punctuation or a function word
 _NAME_WORDS_AFTER = re.compile(r"\s+([\u0621-\u064a]+)(?:\s+(?!(?:و|في|من|الي|علي|عن|مع|الذي|التي)\s)(?:ال)?[\u0621-\u064a]+){0,3}(?=\s*[،,.:\n(]|\s+و)")
+_MANY_AT_ONCE = re.compile(r"(?:مساعد|مساعده|نايب|نايبه|وكيل|وكيله)\s")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
@@ -465,6 +466,16 @@ class MentionResolver:
             via = "coref"
         else:
             via = "title"
+        if person is not None and via == "title" and _MANY_AT_ONCE.match(text, hits[j].start):
+            # "علي رضا عنايتي مساعد وزير الخارجية الإيراني": a state has several deputies at once;
+            # a name printed before the title is this one's
+            before = self._name_before_title(text, start, hits, i, out)
+            if before is not None:
+                name_start, name = before
+                out.mentions.append(Mention(name_start, end, "person", (_local_actor(name),),
+                                            role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None,
+                                            via="local"))
+                return max(1, chain_end - i)
         if person is not None:
             end = self._own_name_after(text, end, person)
             out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),),
@@ -610,6 +621,8 @@ class MentionResolver:
             quoted = lead.rstrip(" ")[-1:] in ('"', "“", "«")
             lead = lead.rstrip(' "“«')
             last = fold_key(lead.split()[-1]) if lead.split() else ""
+            if last[:1] in ("و", "ف") and last[1:] in self._common_verbs:
+                last = last[1:]  # "ولفت علي رضا عنايتي مساعد الوزير"
             opener = quoted or lead[-1:] in ("،", ",", ".", ":", "\n", "") or last in self._common_verbs or \
                 last in self._common_words or last in _BEFORE_A_NAME
             if opener:
