@@ -298,6 +298,19 @@ def test_one_of_several_deputies_named_before_his_title(extractor):
     assert statements_of(extractor, text, "2023-06-17") == [(["علي رضا عنايتي"], "لفت")]
 
 
+
+def test_credentials_received_and_presented_are_meetings_one_per_ambassador(extractor):
+    text = ("تسلم الرئيس عبد المجيد تبون اليوم أوراق اعتماد سفير إيطاليا الجديد جوفاني بوليتزي وسفيرة كندا "
+            "الجديدة ماري لافوا.")
+    assert meetings_of(extractor, text, "2022-03-01") == [
+        (["Abdelmadjid Tebboune", "جوفاني بوليتزي"], "2022-03-01", None, "held"),
+        (["Abdelmadjid Tebboune", "ماري لافوا"], "2022-03-01", None, "held")]
+    text = ("وصل الرئيس عبد المجيد تبون إلى مقر الرئاسة.\n\n"
+            "وبعد تسليمه لأوراق اعتماده للرئيس تبون، صرح سفير فيتنام، السيد نغوين تان فين، أن العلاقات ممتازة.")
+    assert meetings_of(extractor, text, "2020-01-23") == [
+        (["Abdelmadjid Tebboune", "نغوين تان فين"], None, None, "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

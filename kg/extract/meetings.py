@@ -49,6 +49,8 @@ _ATTENDED_LATER = re.compile(r"\s*و?(?:(?:جري|جرت|عقد|عقدت|تم)\s
 _DAY_COUNTS = {"يوم": 1, "يومين": 2, "يومان": 2, "ثلاثه ايام": 3, "اسبوع": 7}
 _DAYS_FROM = re.compile(r"(?<![\u0621-\u064a])(بعد|قبل)\s+(يوم|يومين|يومان|ثلاثه ايام|اسبوع)\s+من\s*$")
 _CHAIRED = re.compile(r"(?<![\u0621-\u064a])(?:برياسه|تحت رياسه)(?![\u0621-\u064a])")
+_CREDENTIALS = re.compile(r"(?<![\u0621-\u064a])[لب]?(?P<w>اوراق اعتماد)")
+_RECEIVE_CREDENTIALS = re.compile(r"(?<![\u0621-\u064a])و?(?:تسلم|تسلمت|يتسلم|تتسلم|تسلما|تلقي|استقبل)(?![\u0621-\u064a])")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه")}
@@ -119,6 +121,9 @@ class MeetingFinder:
         for match in ctx.triggers.of("meeting_noun"):
             if not skip(match):
                 found += self._from_noun(match)
+        for match in _CREDENTIALS.finditer(ctx.text):
+            if not skip(match):
+                found += self._from_credentials(match)
         for meeting in found:
             self._place_and_date(meeting)
             self._add_attendees(meeting)
@@ -137,6 +142,31 @@ class MeetingFinder:
         if _SERIES.search(ctx.text, first, match.start()):
             return True
         return len(objects) >= 3 and _EACH_OF.search(ctx.text, match.end(), objects[0].start) is not None
+
+    def _from_credentials(self, match: re.Match) -> list[FoundMeeting]:
+        """An ambassador hands over credentials in person: "تسلم الرئيس أوراق اعتماد سفير X" (the
+        receiver is the clause's subject), "عقب تسليمها أوراق اعتمادها لرئيس الجمهورية" (the
+        presenter is, the receiver follows). One meeting per ambassador."""
+        ctx = self.ctx
+        start, end = self._clause(match.start())
+        sentence = ctx.sentences.at(match.start())
+        persons = [m for m in ctx.persons_between(sentence.start, end) if m.kind == "person" and m.actor]
+        before = [m for m in persons if m.end <= match.start()]
+        after = [m for m in persons if m.start >= match.end()]
+        receiving = _RECEIVE_CREDENTIALS.search(ctx.text, max(sentence.start, match.start() - 60), match.start())
+        if receiving:
+            hosts = [m for m in persons if m.start >= receiving.end() and m.end <= match.start()] or before[-1:]
+            guests = after
+        else:
+            hosts = after[:1]
+            # "وبعد تسليمه لأوراق اعتماده للرئيس تبون، صرح سفير فيتنام ...": the presenter may follow
+            guests = before[-1:] or after[1:2]
+        if not hosts or not guests:
+            return []
+        host = hosts[0].actor
+        groups = [[host, g] for g in dict.fromkeys(_actors(guests)) if g != host]
+        status = self._status(match.group("w"), start, match.start(), end)
+        return self._make(groups, status, match.group("w"), match, False, host=host, past_verb=status == "held")
 
     def _quoted_account(self, match) -> bool:
         """A meeting verb inside a quotation reports a held encounter when it is past tense and
