@@ -311,6 +311,21 @@ def test_credentials_received_and_presented_are_meetings_one_per_ambassador(extr
         (["Abdelmadjid Tebboune", "نغوين تان فين"], None, None, "held")]
 
 
+
+def test_a_call_that_agrees_to_meet_plans_a_meeting_with_no_day(extractor):
+    text = ("تلقى الرئيس الجزائري عبد المجيد تبون اليوم الخميس اتصالا هاتفيا من نظيره التونسي قيس سعيد حيث اتفقا "
+            "خلاله على اللقاء فور عودة الرئيس تبون إلى الجزائر.")
+    assert meetings_of(extractor, text, "2020-12-17") == [
+        (["Abdelmadjid Tebboune", "Kais Saied"], None, None, "planned")]
+
+
+def test_a_venue_named_with_its_city(extractor):
+    text = ("وكان الرئيس عبد المجيد تبون قد استقبل بمركز شرم الشيخ الدولي للمؤتمرات من قبل الرئيس المصري عبد "
+            "الفتاح السيسي.")
+    assert meetings_of(extractor, text, "2022-11-07") == [
+        (["Abdel Fattah el-Sisi", "Abdelmadjid Tebboune"], None, "Sharm El Sheikh", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

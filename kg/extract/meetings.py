@@ -51,6 +51,8 @@ _DAYS_FROM = re.compile(r"(?<![\u0621-\u064a])(بعد|قبل)\s+(يوم|يومي
 _CHAIRED = re.compile(r"(?<![\u0621-\u064a])(?:برياسه|تحت رياسه)(?![\u0621-\u064a])")
 _CREDENTIALS = re.compile(r"(?<![\u0621-\u064a])[لب]?(?P<w>اوراق اعتماد)")
 _RECEIVE_CREDENTIALS = re.compile(r"(?<![\u0621-\u064a])و?(?:تسلم|تسلمت|يتسلم|تتسلم|تسلما|تلقي|استقبل)(?![\u0621-\u064a])")
+_AGREED_TO_MEET = re.compile(r"(?<![\u0621-\u064a])(?:اتفقا|اتفق الجانبان|اتفق الطرفان|اتفق الرييسان|اتفق الزعيمان|اتفق الوزيران)"
+                             r"(?:\s+خلاله|\s+خلالها)?\s+علي\s+(?:عقد\s+|ترتيب\s+)?$")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه")}
@@ -85,6 +87,7 @@ class FoundMeeting:
     anchor: int = 0  # folded offset of the trigger
     attendees: list[Actor] = field(default_factory=list)  # added as present ("بحضور", "وحضر اللقاء")
     again: bool = False  # "سيلتقيان مجددا": another encounter to come
+    agreed: bool = False  # "اتفقا على اللقاء": the day of the agreement is not the meeting's
     speaker_date_from: int | None = None  # a speaker's own account: the day they spoke, when it has none
 
     @property
@@ -412,6 +415,18 @@ class MeetingFinder:
         start, end = self._clause(match.start())
         if self._is_remote(start, end):
             return []
+        agreed = _AGREED_TO_MEET.search(ctx.text, max(0, match.start() - 40), match.start())
+        if agreed:
+            # "تلقى تبون اتصالا هاتفيا من نظيره التونسي قيس سعيد حيث اتفقا خلاله على اللقاء": the
+            # two who agreed on the call will meet
+            sentence = ctx.sentences.at(match.start())
+            pair = list(dict.fromkeys(_actors([m for m in ctx.persons_between(sentence.start, match.start())
+                                               if m.kind == "person"])))[-2:]
+            if len(pair) == 2:
+                found = self._make([pair], "planned", match.group("w"), match, False, past_verb=False)
+                for meeting in found:
+                    meeting.agreed = True
+                return found
         persons = ctx.persons_between(start, end)
         if not persons:
             return []
@@ -562,6 +577,8 @@ class MeetingFinder:
         meeting.place = self._place_in(start, end, meeting.anchor) or self._place_in(sentence.start, sentence.end, meeting.anchor)
         date = self._date_in(start, end, meeting.anchor, meeting.status) or \
             self._date_in(sentence.start, sentence.end, meeting.anchor, meeting.status)
+        if date is not None and meeting.agreed and date.tense != "future":
+            date = None
         if date is None and meeting.speaker_date_from is not None:
             spoken = [d for d in ctx.dates if sentence.start <= d.start < meeting.speaker_date_from and d.value
                       and not ctx.in_quote(d.start) and d.tense != "future"]
@@ -599,7 +616,9 @@ class MeetingFinder:
             # "قادما من القدس، حيث التقى ...": the place named just before "حيث" and the trigger
             where_clause = p_start < anchor and re.fullmatch(r"\s*[،,]?\s*حيث\s+", text[p_end:anchor])
             locative = "ب" in clitic or visit_destination or where_clause or re.search(
-                r"(?:في|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع|ولايه|محافظه|اماره)\s*$", prefix)
+                r"(?:في|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع|ولايه|محافظه|اماره"
+                # "بمركز شرم الشيخ الدولي للمؤتمرات", "في قصر الرئاسة بطهران": a venue named by its city
+                r"|(?:ب|في\s)(?:مركز|قصر|فندق|قاعه|مقر|مطار|منتجع))\s*$", prefix)
             if not locative:
                 continue
             if not "ب" in clitic and _TOPIC_BEFORE.search(text, max(start, p_start - 30), p_start):
