@@ -326,6 +326,14 @@ def test_a_venue_named_with_its_city(extractor):
         (["Abdel Fattah el-Sisi", "Abdelmadjid Tebboune"], None, "Sharm El Sheikh", "held")]
 
 
+
+def test_military_ranks_before_a_name_in_apposition(extractor):
+    text = ("استقبل وكيل وزارة الخارجية، السفير محمد حسين بحر العلوم، اليوم الجمعة، عضو مجلس السيادة في جمهورية "
+            "السودان، الفريق أول ركن المهندس إبراهيم جابر، لدى وصوله إلى مطار بغداد الدولي.")
+    assert meetings_of(extractor, text, "2025-05-16") == [
+        (["إبراهيم جابر", "محمد حسين بحر العلوم"], "2025-05-16", "Baghdad", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")
