@@ -334,6 +334,16 @@ def test_military_ranks_before_a_name_in_apposition(extractor):
         (["إبراهيم جابر", "محمد حسين بحر العلوم"], "2025-05-16", "Baghdad", "held")]
 
 
+
+def test_ali_spelt_with_alif_maqsura_is_a_name_but_ala_ma_is_not(extractor):
+    text = ("استقبل رئيس مجلس الوزراء محمد شياع السوداني، اليوم الخميس، سفراء عدد من الدول، كلٌّ على حدة.\n"
+            "حيث استقبل السوداني كلا من: سفير دولة الكويت طارق الفرج، وسفير الجمهورية التركية على رضا غوناي.\n"
+            "وفي بداية اللقاء ثمن السفير على ما توليه الحكومة العراقية من دعم.")
+    assert meetings_of(extractor, text, "2022-11-03") == [
+        (["Mohammed Shia' Al Sudani", "طارق الفرج"], "2022-11-03", None, "held"),
+        (["Mohammed Shia' Al Sudani", "على رضا غوناي"], "2022-11-03", None, "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

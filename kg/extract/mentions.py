@@ -56,6 +56,10 @@ _FATHER_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:بن|ابن|بنت)\s+$")
 # a given name and up to three more words of a name, up to punctuation or a function word
 _NAME_WORDS_AFTER = re.compile(r"\s+([\u0621-\u064a]+)(?:\s+(?!(?:و|في|من|الي|علي|عن|مع|الذي|التي)\s)(?:ال)?[\u0621-\u064a]+){0,3}(?=\s*[،,.:\n(]|\s+و)")
 _MANY_AT_ONCE = re.compile(r"(?:مساعد|مساعده|نايب|نايبه|وكيل|وكيله)\s")
+# words that follow the preposition على, never the name Ali
+_AFTER_ALA = {fold_key(w) for w in ("ما", "من", "أن", "ان", "انه", "أنه", "هامش", "رأس", "مدى", "أهمية", "ضرورة", "صعيد",
+                                    "مستوى", "نحو", "حد", "حساب", "خلفية", "وقع", "إثر", "اثر", "قدم", "أساس", "هذا",
+                                    "هذه", "ذلك", "تلك", "عدة", "عدد", "كل", "جميع", "أي", "وجه", "مختلف", "شتى", "أعلى")}
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
@@ -684,7 +688,13 @@ class MentionResolver:
             folded = fold_key(word)
             if hit is not None and hit.kinds <= {"person_context"}:
                 hit = None  # a surname shared with someone not named here: just a word
-            ali = folded == "علي" and self._original(match.start(), match.end()).endswith("ي")  # the name, not على
+            # the name Ali, not the preposition على: printed with ya, or (Egyptian spelling "على")
+            # followed by a word that is no definite noun ("على رضا غوناي" vs "على العلاقات")
+            following = re.match(r"\s+([\u0621-\u064a]+)", text[match.end():match.end() + 20])
+            ali = folded == "علي" and (self._original(match.start(), match.end()).endswith("ي") or (
+                following is not None and not following.group(1).startswith("ال") and len(following.group(1)) >= 3
+                and fold_key(following.group(1)) not in _AFTER_ALA
+                and fold_key(following.group(1)) not in _NAME_STOP and fold_key(following.group(1)) not in self._common_words))
             complement = folded == "في" and tokens and any(
                 h.kinds & {"polity", "place"} and 0 < h.start - match.end() <= 2 for h in hits[k:k + 2])
             if hit is None and not ali and not complement and (
