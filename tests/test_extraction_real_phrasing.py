@@ -344,6 +344,16 @@ def test_ali_spelt_with_alif_maqsura_is_a_name_but_ala_ma_is_not(extractor):
         (["Mohammed Shia' Al Sudani", "على رضا غوناي"], "2022-11-03", None, "held")]
 
 
+
+def test_the_spokesman_named_once_then_by_his_office(extractor):
+    # "علي تدعيم" in an Egyptian spelling of على is a preposition before a verbal noun, no name
+    text = ("استقبل الرئيس عبد الفتاح السيسي اليوم في جدة الرئيس التونسي قيس سعيد.\n"
+            "وصرح المستشار أحمد فهمي، المتحدث الرسمي باسم رئاسة الجمهورية، أن مشاركة الرئيس بالقمة تأتي في إطار "
+            "حرص مصر الدائم علي تدعيم العلاقات.\n"
+            "وأضاف المتحدث الرسمي أن قمة جدة تهدف إلى تعزيز التشاور بين الدول العربية.")
+    assert statements_of(extractor, text, "2023-05-19") == [(["أحمد فهمي"], "صرح"), (["أحمد فهمي"], "اضاف")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -60,6 +60,7 @@ _MANY_AT_ONCE = re.compile(r"(?:مساعد|مساعده|نايب|نايبه|وك
 _AFTER_ALA = {fold_key(w) for w in ("ما", "من", "أن", "ان", "انه", "أنه", "هامش", "رأس", "مدى", "أهمية", "ضرورة", "صعيد",
                                     "مستوى", "نحو", "حد", "حساب", "خلفية", "وقع", "إثر", "اثر", "قدم", "أساس", "هذا",
                                     "هذه", "ذلك", "تلك", "عدة", "عدد", "كل", "جميع", "أي", "وجه", "مختلف", "شتى", "أعلى")}
+_VERBAL_NOUN = re.compile(r"ت[\u0621-\u064a]{2}ي[\u0621-\u064a]")  # تفعيل: تعزيز، تدعيم، تطوير
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
@@ -447,7 +448,14 @@ class MentionResolver:
                                                 role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None,
                                                 via="name"))
                     return hits.index(tail) + 1 - i
-                out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
+                role_key = self.kb.roles[roles[-1]].key
+                apposition = next((h for h in hits[chain_end:] if h.start >= name_end), None)
+                if apposition is not None and "title" in apposition.kinds and \
+                        re.fullmatch(r"\s*[،,]\s*", text[name_end:apposition.start]):
+                    # "المستشار أحمد فهمي، المتحدث الرسمي باسم الرئاسة": the office he is cited in,
+                    # so that "وأضاف المتحدث الرسمي" refers back to him
+                    role_key = self.kb.roles[apposition.first("title").ref].key
+                out.mentions.append(Mention(start, name_end, "person", (actor,), role=role_key,
                                             of=quals[0] if quals else None, via="local"))
                 # the words of the name are read: none of them starts another mention
                 return max(chain_end, next((n for n in range(chain_end, len(hits)) if hits[n].start >= name_end),
@@ -691,10 +699,15 @@ class MentionResolver:
             # the name Ali, not the preposition على: printed with ya, or (Egyptian spelling "على")
             # followed by a word that is no definite noun ("على رضا غوناي" vs "على العلاقات")
             following = re.match(r"\s+([\u0621-\u064a]+)", text[match.end():match.end() + 20])
-            ali = folded == "علي" and (self._original(match.start(), match.end()).endswith("ي") or (
-                following is not None and not following.group(1).startswith("ال") and len(following.group(1)) >= 3
-                and fold_key(following.group(1)) not in _AFTER_ALA
-                and fold_key(following.group(1)) not in _NAME_STOP and fold_key(following.group(1)) not in self._common_words))
+            name_like_next = following is not None and not following.group(1).startswith("ال") and \
+                len(following.group(1)) >= 3 and fold_key(following.group(1)) not in _AFTER_ALA and \
+                fold_key(following.group(1)) not in _NAME_STOP and fold_key(following.group(1)) not in self._common_words \
+                and not _VERBAL_NOUN.fullmatch(fold_key(following.group(1)))  # "على تدعيم", "على تعزيز"
+            inside_name = bool(tokens) and not tokens[-1][3] and not fold_key(tokens[-1][2]).startswith("ال") and \
+                fold_key(tokens[-1][2]) not in self._common_words  # "محمد علي"
+            ali = folded == "علي" and (
+                (self._original(match.start(), match.end()).endswith("ي") and (name_like_next or inside_name))
+                or (all(t[3] for t in tokens) and name_like_next))
             complement = folded == "في" and tokens and any(
                 h.kinds & {"polity", "place"} and 0 < h.start - match.end() <= 2 for h in hits[k:k + 2])
             if hit is None and not ali and not complement and (
