@@ -354,6 +354,14 @@ def test_the_spokesman_named_once_then_by_his_office(extractor):
     assert statements_of(extractor, text, "2023-05-19") == [(["أحمد فهمي"], "صرح"), (["أحمد فهمي"], "اضاف")]
 
 
+
+def test_the_next_item_of_a_list_named_before_its_title(extractor):
+    text = ("التقى الرئيس السوري أحمد الشرع، الخميس، وزيرة خارجية ألمانيا أنالينا بيربوك، وآرمين لاشيت نائب رئيس "
+            "البرلمان الأوروبي.")
+    assert meetings_of(extractor, text, "2025-01-03") == [
+        (["Ahmed al-Sharaa", "Annalena Baerbock", "آرمين لاشيت"], "2025-01-02", None, "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -461,7 +461,7 @@ class MentionResolver:
                 return max(chain_end, next((n for n in range(chain_end, len(hits)) if hits[n].start >= name_end),
                                            len(hits))) - i
             local_title = any(not self.kb.roles[r].in_kb for r in roles)
-            before = self._name_before_title(text, start, hits, i, out) if quals or local_title else None
+            before = self._name_before_title(text, start, hits, i, out, coordinated_only=not (quals or local_title))
             if before is not None:
                 # '"كاتالين نوفاك" رئيسة المجر', "آرمين لاشيت نائب رئيس البرلمان الأوروبي": the name
                 # stands before its title
@@ -601,7 +601,7 @@ class MentionResolver:
         return None
 
     def _name_before_title(self, text: str, title_start: int, hits: list[Hit], i: int,
-                           out: Resolved) -> tuple[int, str] | None:
+                           out: Resolved, coordinated_only: bool = False) -> tuple[int, str] | None:
         """Two to four plain words right before a qualified title, set off from what precedes them
         by punctuation or a verb: a person the knowledge base lacks, named first, titled after."""
         k = i - 1
@@ -621,6 +621,13 @@ class MentionResolver:
             if any(window[a.end():b.start()].strip() for a, b in zip(run, run[1:])):
                 continue  # punctuation inside: not one name
             folded = [fold_key(w.group()) for w in run]
+            # "...، وآرمين لاشيت نائب رئيس البرلمان الأوروبي": the next item of a list, after its و
+            coordinated = folded[0].startswith("و") and len(folded[0]) > 3 and \
+                window[:run[0].start()].rstrip().endswith(("،", ","))
+            if coordinated_only and not coordinated:
+                continue
+            if coordinated:
+                folded[0] = folded[0][1:]
             if folded[0].startswith("ال") or folded[0] in _NAME_STARTS_NEVER or _STATE_WORD.match(folded[0]):
                 continue
             # "علي" is the name Ali when printed with ya; folded, it is also the preposition على
@@ -639,7 +646,8 @@ class MentionResolver:
             opener = quoted or lead[-1:] in ("،", ",", ".", ":", "\n", "") or last in self._common_verbs or \
                 last in self._common_words or last in _BEFORE_A_NAME
             if opener:
-                return offset + run[0].start(), self._original(offset + run[0].start(), offset + run[-1].end())
+                first = offset + run[0].start() + (1 if coordinated else 0)
+                return first, self._original(first, offset + run[-1].end())
         return None
 
     def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int,
