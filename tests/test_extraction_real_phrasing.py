@@ -362,6 +362,28 @@ def test_the_next_item_of_a_list_named_before_its_title(extractor):
         (["Ahmed al-Sharaa", "Annalena Baerbock", "آرمين لاشيت"], "2025-01-02", None, "held")]
 
 
+
+def test_spouses_meet_too_and_a_city_named_with_a_palace_wins(extractor):
+    text = ("التقى الرئيس الصيني شي جين بينغ وزوجته بنغ لي يوان الرئيس الفرنسي إيمانويل ماكرون وزوجته بريجيت "
+            "ماكرون في قصر الشعب بالعاصمة بكين.")
+    assert meetings_of(extractor, text, "2023-04-06") == [
+        (["Emmanuel Macron", "Xi Jinping", "بريجيت ماكرون", "بنغ لي يوان"], None, "Beijing", "held")]
+
+
+def test_a_spouse_is_not_one_of_the_two_presidents(extractor):
+    text = ("استقبل الرئيس عبد الفتاح السيسي اليوم في القاهرة الرئيس التركي رجب طيب أردوغان وزوجته أمينة "
+            "أردوغان.\n\nومن المقرر أن يعقد الرئيسان جلسة مباحثات رسمية.")
+    assert meetings_of(extractor, text, "2024-02-14") == [
+        (["Abdel Fattah el-Sisi", "Recep Tayyip Erdoğan", "أمينة أردوغان"], "2024-02-14", "Cairo", "held")]
+
+
+def test_the_head_of_the_welcomers_with_a_space_after_wa(extractor):
+    text = ("وصل الرئيس التركي رجب طيب أردوغان إلى الجزائر اليوم، وكان في مقدمة المستقبلين الرئيس عبد المجيد "
+            "تبون.\nو حضر هذا اللقاء وزير الخارجية أحمد عطاف.")
+    assert meetings_of(extractor, text, "2023-07-10") == [
+        (["Abdelmadjid Tebboune", "Ahmed Attaf", "Recep Tayyip Erdoğan"], "2023-07-10", None, "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

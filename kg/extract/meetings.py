@@ -36,11 +36,11 @@ _SVO_GAP = re.compile(r"^[\s،,]*(?:(?:كان|كانت|قد|بدوره|بدور�
 # "بحضور وزير الخارجية", "في حضور ...": those named next sat in the meeting; "عبر الفيديو" ends the list.
 _ATTENDANCE = re.compile(r"(?<![\u0621-\u064a])(?:و?بحضور|و?في حضور|و?بصحبته|و?بصحبتها|و?برفقته|و?برفقتها|يرافقه|ترافقه|يرافقها)(?![\u0621-\u064a])")
 # "وحضر اللقاء وزير الخارجية ...": a sentence that adds people to the meeting just reported.
-_ATTENDED = re.compile(r"\s*و?(?:قد\s+)?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+|هذه\s+)?(?:جلسه\s+|جلسات\s+|مراسم\s+|مادبه\s+)?"
+_ATTENDED = re.compile(r"\s*(?:و\s?)?(?:قد\s+)?(?:حضر|حضرت|حضره|شارك في|شاركت في)\s+(?:هذا\s+|هذه\s+)?(?:جلسه\s+|جلسات\s+|مراسم\s+|مادبه\s+)?"
                        r"(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال|الجلسه|المادبه|الغداء|العشاء|التوقيع|المراسم)(?![\u0621-\u064a])")
 # "وحضر المبعوث الأمريكي الخاص إلى اليمن ...": who else sat in, named at once, unless the
 # sentence is about attending some gathering ("وحضر الرئيس القمة")
-_ATTENDED_BARE = re.compile(r"\s*و?(?:قد\s+)?(?:حضر|حضرت)(?=\s)")
+_ATTENDED_BARE = re.compile(r"\s*(?:و\s?)?(?:قد\s+)?(?:حضر|حضرت)(?=\s)")
 _GATHERING = re.compile(r"(?<![\u0621-\u064a])(?:ال)?(?:قمه|مؤتمر|منتدي|حفل|احتفال|دوره|اعمال|جلسه افتتاح|افتتاح)(?![\u0621-\u064a])")
 # "وجرى اللقاء في قصر ...، وحضره وزير الخارجية ...": the meeting just reported, and who sat in it
 _ATTENDED_LATER = re.compile(r"\s*و?(?:(?:جري|جرت|عقد|عقدت|تم)\s+(?:اللقاء|الاجتماع|المباحثات|المحادثات|الاستقبال)"
@@ -55,7 +55,8 @@ _AGREED_TO_MEET = re.compile(r"(?<![\u0621-\u064a])(?:اتفقا|اتفق الج
                              r"(?:\s+خلاله|\s+خلالها)?\s+علي\s+(?:عقد\s+|ترتيب\s+)?$")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
-                                         "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه")}
+                                         "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه",
+                                         "المستقبلين", "في مقدمة المستقبلين", "المودعين", "في مقدمة المودعين")}
 _SIDE = re.compile(r"[\s،,]*(?:و|وكذا|وكذلك)?\s*(?:عن|من)\s+الجانب\s+[\u0621-\u064a]+[\s،,:]*")
 _LIST_END = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|عبر|من خلال|هاتفيا|بالفيديو)(?![\u0621-\u064a])")
 # courtesies between two names of one list: "السلطان المعظم حفظه الله وأخيه فخامة الرئيس"
@@ -101,6 +102,7 @@ class MeetingFinder:
         t = ctx.kb.triggers["meeting"]
         self.verbs_planned = {fold_key(v) for v in t["verbs_planned"]}
         self.held_verbs = {fold_key(v) for v in t["strong_verbs"] + t.get("visit_verbs", [])}
+        self._landmarks = {fold_key(name) for name in ctx.kb.landmarks}
 
     def find(self) -> list[FoundMeeting]:
         ctx = self.ctx
@@ -391,7 +393,8 @@ class MeetingFinder:
         if not (core in _WELCOME_NOUNS or (core in ("استقبال", "الاستقبال", "وداع") and re.search(r"في\s*$", before))):
             return None
         sentence = ctx.sentences.at(match.start())
-        pronoun = bool(match.group("s")) or core.endswith("ه")
+        # "في وداعه", "مستقبليه" and "في مقدمة المستقبلين": the traveller is the one the report is about
+        pronoun = bool(match.group("s")) or core.endswith("ه") or core.endswith("ين")
         after = [m for m in ctx.persons_between(match.end(), sentence.end) if m.kind == "person" and m.actor]
         if pronoun:
             guest = self._topic(match.start())
@@ -624,6 +627,10 @@ class MeetingFinder:
             if not "ب" in clitic and _TOPIC_BEFORE.search(text, max(start, p_start - 30), p_start):
                 continue  # "التشاور حول الأوضاع في غزة": what was discussed, not where
             distance = abs(p_start - anchor) + (0 if p_start > anchor else 5)
+            if fold_key(text[p_start:p_end]) in self._landmarks and any(
+                    0 < q_start - p_end <= 30 and q_id != place_id and fold_key(text[q_start:q_end]) not in self._landmarks
+                    for q_start, q_end, q_id, _c in ctx.resolved.places):
+                continue  # "في قصر الشعب بالعاصمة بكين": the city named with the palace wins
             if p_start < anchor and re.search(r"[،,]", text[p_end:anchor]):
                 distance += 60  # "وصل ... إلى الخرطوم، بعد يوم من اجتماعه مع نتنياهو في القدس"
             if best is None or distance < best[0]:
@@ -700,7 +707,8 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
     merged: list[FoundMeeting] = []
     for meeting in sorted(found, key=lambda m: m.anchor):
         for existing in merged:
-            if existing.keyset != meeting.keyset and not _retold_with_attendees(existing, meeting):
+            if existing.keyset != meeting.keyset and not _retold_with_attendees(existing, meeting) \
+                    and not _planned_part_of(existing, meeting):
                 continue
             if existing.date and meeting.date and not (existing.date.startswith(meeting.date) or meeting.date.startswith(existing.date)):
                 continue
@@ -736,6 +744,15 @@ def _same_visit(a: FoundMeeting, b: FoundMeeting) -> bool:
     the visit is for, unless it is said to come again ("مجددا", "مرة أخرى")."""
     held, planned = (a, b) if a.status == "held" else (b, a)
     return planned.date is None and held.anchor < planned.anchor and not planned.again
+
+
+def _planned_part_of(a: FoundMeeting, b: FoundMeeting) -> bool:
+    """"استقبل السيسي أردوغان وزوجته ... ومن المقرر أن يعقد الرئيسان جلسة مباحثات": talks planned
+    for a visit already reported, between some of its persons, are part of it."""
+    if a.status == b.status:
+        return False
+    held, planned = (a, b) if a.status == "held" else (b, a)
+    return planned.keyset < held.keyset and _same_visit(held, planned)
 
 
 def _retold_with_attendees(a: FoundMeeting, b: FoundMeeting) -> bool:

@@ -901,7 +901,10 @@ class MentionResolver:
             out.mentions.append(Mention(hit.start, end, "group", tuple(reversed(people)), via="group"))
 
     def _in_classes(self, mention: Mention, classes: set[str] | None) -> bool:
-        """"الوزيران" are two ministers, "الزعيمان" two leaders: skip others named in between."""
+        """"الوزيران" are two ministers, "الزعيمان" two leaders: skip others named in between;
+        a spouse ("وزوجته أمينة") is in no such pair."""
+        if mention.role and self._class_of(mention.role) == "spouse":
+            return False
         if not classes:
             return True
         if mention.role and self._class_of(mention.role) in classes:
