@@ -384,6 +384,20 @@ def test_the_head_of_the_welcomers_with_a_space_after_wa(extractor):
         (["Abdelmadjid Tebboune", "Ahmed Attaf", "Recep Tayyip Erdoğan"], "2023-07-10", None, "held")]
 
 
+
+def test_a_proposed_meeting_is_no_meeting_and_ends_the_list_of_those_met(extractor):
+    text = ("وكان ويتكوف قد التقى بوتين في موسكو مؤخرا، واقترح عقد اجتماع ثلاثي يضم الرئيس الأوكراني فولوديمير "
+            "زيلينسكي، إلا أن بوتين أبدى تحفظا على عقد لقاء مباشر مع زيلينسكي.")
+    assert meetings_of(extractor, text, "2025-08-10") == [
+        (["Steve Witkoff", "Vladimir Putin"], None, "Moscow", "held")]
+
+
+def test_the_subject_before_a_khilal_ma_phrase_speaks(extractor):
+    text = ("من جهته الرئيس بشار الأسد خلال المحادثات الموسعة مع الرئيس الإيراني إبراهيم رئيسي أكد أن العلاقات "
+            "متينة.")
+    assert statements_of(extractor, text, "2023-05-03") == [(["Bashar al-Assad"], "اكد")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

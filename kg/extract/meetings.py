@@ -53,6 +53,8 @@ _CREDENTIALS = re.compile(r"(?<![\u0621-\u064a])[لب]?(?P<w>اوراق اعتم
 _RECEIVE_CREDENTIALS = re.compile(r"(?<![\u0621-\u064a])و?(?:تسلم|تسلمت|يتسلم|تتسلم|تسلما|تلقي|استقبل)(?![\u0621-\u064a])")
 _AGREED_TO_MEET = re.compile(r"(?<![\u0621-\u064a])(?:اتفقا|اتفق الجانبان|اتفق الطرفان|اتفق الرييسان|اتفق الزعيمان|اتفق الوزيران)"
                              r"(?:\s+خلاله|\s+خلالها)?\s+علي\s+(?:عقد\s+|ترتيب\s+)?$")
+_PROPOSED = re.compile(r"(?<![\u0621-\u064a])و?(?:اقترح|اقترحت|اقتراح|تحفظا علي|تحفظه علي|رفض|رفضه|رفضت|استبعد|استبعاد|امكانيه|فكره)"
+                       r"\s+(?:[\u0621-\u064a]+\s+){0,1}?عقد\s+$")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه",
@@ -337,6 +339,16 @@ class MeetingFinder:
         subject = _actors(subjects)
         if not subject:
             return []  # a group word that names nobody ("استقبل المجتمعين")
+        # the objects are one list: "التقى بوتين في موسكو، واقترح عقد اجتماع يضم زيلينسكي" ends it
+        # at the next verb or meeting word
+        kept = objects[:1]
+        for m in objects[1:]:
+            gap_start = kept[-1].end
+            if any(ctx.triggers.within(kind, gap_start, m.start) for kind in
+                   ("meeting_noun", "meeting_verb", "support_verb", "verb")) or m.start - gap_start > 80:
+                break
+            kept.append(m)
+        objects = kept
         # "التقى X Y و Z" is one meeting of three, unless the article says the encounters were
         # separate ("لقاءين منفصلين", "كل على حدة"); "ثم" already splits clauses.
         groups = [list(m.actors) for m in objects]
@@ -418,6 +430,8 @@ class MeetingFinder:
         start, end = self._clause(match.start())
         if self._is_remote(start, end):
             return []
+        if _PROPOSED.search(ctx.text, max(0, match.start() - 30), match.start()):
+            return []  # "اقترح عقد اجتماع ثلاثي", "أبدى تحفظا على عقد لقاء مع": an idea, not an encounter
         agreed = _AGREED_TO_MEET.search(ctx.text, max(0, match.start() - 40), match.start())
         if agreed:
             # "تلقى تبون اتصالا هاتفيا من نظيره التونسي قيس سعيد حيث اتفقا خلاله على اللقاء": the

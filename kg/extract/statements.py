@@ -224,7 +224,15 @@ class StatementFinder:
             return None
         m = candidates[-1]
         gap = self.ctx.text[m.end:start]
-        return m if _ADVERBIAL_GAP.match(gap) else None
+        if _ADVERBIAL_GAP.match(gap):
+            # "الرئيس الأسد خلال المحادثات مع الرئيس رئيسي أكد أن": the one named in the "مع"
+            # phrase is the partner; the subject comes before it
+            partner = re.search(r"(?<![\u0621-\u064a])(?:مع|بـ?نظيره)\s*$", self.ctx.text[max(sentence_start, m.start - 12):m.start])
+            if partner and len(candidates) >= 2 and re.search(
+                    r"(?<![\u0621-\u064a])(?:خلال|في|اثناء|لدي)(?![\u0621-\u064a])", self.ctx.text[candidates[-2].end:m.start]):
+                return candidates[-2]
+            return m
+        return None
 
     def _body_after(self, pos: int, verb: str) -> tuple[Actor, int] | None:
         """"أكدت وزارة الخارجية" / "تدعو موسكو": a statement credited to a state. States and
