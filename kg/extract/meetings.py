@@ -55,6 +55,7 @@ _AGREED_TO_MEET = re.compile(r"(?<![\u0621-\u064a])(?:اتفقا|اتفق الج
                              r"(?:\s+خلاله|\s+خلالها)?\s+علي\s+(?:عقد\s+|ترتيب\s+)?$")
 _PROPOSED = re.compile(r"(?<![\u0621-\u064a])و?(?:اقترح|اقترحت|اقتراح|تحفظا علي|تحفظه علي|رفض|رفضه|رفضت|استبعد|استبعاد|امكانيه|فكره)"
                        r"\s+(?:[\u0621-\u064a]+\s+){0,1}?عقد\s+$")
+_AWAITED_AFTER = re.compile(r"\S*\s+(?:[\u0621-\u064a]+\s+)?(?:مرتقب|مرتقبه|المرتقب|المرتقبه|المنتظر|المنتظره|المزمع|المزمعه|المقرر|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه",
@@ -248,6 +249,8 @@ class MeetingFinder:
             return "planned"
         if self.ctx.triggers.any_within("planned", max(clause_start, trigger_start - 40), trigger_start + 2):
             return "planned"
+        if _AWAITED_AFTER.match(self.ctx.text, trigger_start + len(word)):
+            return "planned"  # "قمة مرتقبة بين ...", "اللقاء المنتظر" 
         if fold_key(word).startswith(("ي", "ت")) and re.match(r"\s*خلال(?:ها|ه)(?![\u0621-\u064a])",
                                                              self.ctx.text[trigger_start + len(word):trigger_start + len(word) + 10]):
             return "planned"  # "في زيارة رسمية يلتقي خلالها الرئيس": what the visit is to bring
@@ -419,7 +422,8 @@ class MeetingFinder:
             hosts = self._coordinated(rest[0].start, sentence.end) if rest else []
         # "الأمير محمد بن سلمان ... كان في مقدمة مستقبلي الكاظمي": the subject hosted too
         subject = [m for m in ctx.persons_between(sentence.start, match.start()) if m.kind == "person" and m.actor
-                   and re.fullmatch(r"[\s،,]*(?:و?(?:كان|كانت|كانوا)\s*)?(?:في\s*)?", ctx.text[m.end:match.start()])]
+                   and re.fullmatch(r"[\s،,\-]*(?:و?(?:كان|كانت|كانوا|تقدم|يتقدم)\s*)?(?:في\s*)?",
+                                    _FILLER.sub(" ", ctx.text[m.end:match.start()]).replace("ورعاه", " "))]
         group = guest + [a for a in _actors(subject + hosts) if a not in guest]
         return self._make([group], self._status(match.group("w"), sentence.start, match.start(), sentence.end),
                           match.group("w"), match, False, past_verb=True)
@@ -553,7 +557,9 @@ class MeetingFinder:
         window = text[noun_end:min(clause_end, noun_end + 45)]  # "اجتماع ... ضم" binds nearby, not a "بين" far on
         hook = re.search(r"(?<![\u0621-\u064a])(?:ضم|ضمت|جمع|جمعت|بمشاركه|بحضور|حضره|بين)(?![\u0621-\u064a])", window)
         if hook:
-            return [m for m in after if m.start >= noun_end + hook.end()]
+            # the list the hook opens, not everyone named later in the clause ("قمة مرتقبة بين بوتين
+            # وترمب، وهي أول قمة ... منذ لقاء بوتين الرئيس السابق جو بايدن")
+            return [m for m in self._coordinated(noun_end + hook.end(), clause_end) if m in after]
         return []
 
     def _topic(self, pos: int) -> list[Actor]:
