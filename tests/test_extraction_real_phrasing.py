@@ -398,6 +398,17 @@ def test_the_subject_before_a_khilal_ma_phrase_speaks(extractor):
     assert statements_of(extractor, text, "2023-05-03") == [(["Bashar al-Assad"], "اكد")]
 
 
+
+def test_one_welcome_told_in_two_sentences_with_sumuwuhu_as_the_guest(extractor):
+    text = ("وصل صاحب السمو الأمير الشيخ مشعل الأحمد عصر أمس إلى الرياض في زيارة رسمية.\n"
+            "وكان في مقدمة مستقبلي سموه على أرض المطار الأمير محمد بن سلمان ولي العهد.\n"
+            "كما كان في استقبال سموه الأمير عبدالله بن خالد بن سعود أمير المنطقة، والشيخ ناصر الجابر الصباح "
+            "سفير دولة الكويت لدى المملكة.")
+    assert meetings_of(extractor, text, "2024-01-31") == [
+        (["Mishal Al-Ahmad Al-Jaber Al-Sabah", "Mohammed bin Salman", "عبدالله بن خالد بن سعود",
+          "ناصر الجابر الصباح"], "2024-01-30", "Riyadh", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -56,6 +56,7 @@ _AGREED_TO_MEET = re.compile(r"(?<![\u0621-\u064a])(?:اتفقا|اتفق الج
 _PROPOSED = re.compile(r"(?<![\u0621-\u064a])و?(?:اقترح|اقترحت|اقتراح|تحفظا علي|تحفظه علي|رفض|رفضه|رفضت|استبعد|استبعاد|امكانيه|فكره)"
                        r"\s+(?:[\u0621-\u064a]+\s+){0,1}?عقد\s+$")
 _AWAITED_AFTER = re.compile(r"\S*\s+(?:[\u0621-\u064a]+\s+)?(?:مرتقب|مرتقبه|المرتقب|المرتقبه|المنتظر|المنتظره|المزمع|المزمعه|المقرر|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
+_HONORIFIC_PRONOUN = re.compile(r"(?:سموه|سموها|جلالته|فخامته|معاليه|دولته|سيادته)(?![\u0621-\u064a])")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه",
@@ -91,6 +92,7 @@ class FoundMeeting:
     anchor: int = 0  # folded offset of the trigger
     attendees: list[Actor] = field(default_factory=list)  # added as present ("بحضور", "وحضر اللقاء")
     again: bool = False  # "سيلتقيان مجددا": another encounter to come
+    welcome_guest: Actor | None = None  # whom a line of hosts welcomed or saw off
     agreed: bool = False  # "اتفقا على اللقاء": the day of the agreement is not the meeting's
     speaker_date_from: int | None = None  # a speaker's own account: the day they spoke, when it has none
 
@@ -106,6 +108,7 @@ class MeetingFinder:
         self.verbs_planned = {fold_key(v) for v in t["verbs_planned"]}
         self.held_verbs = {fold_key(v) for v in t["strong_verbs"] + t.get("visit_verbs", [])}
         self._landmarks = {fold_key(name) for name in ctx.kb.landmarks}
+        self._honorifics = {word for h in ctx.kb.honorifics for word in fold_key(h).split()}
 
     def find(self) -> list[FoundMeeting]:
         ctx = self.ctx
@@ -392,12 +395,23 @@ class MeetingFinder:
                 pass
             elif chain and not re.fullmatch(r"[\s،,\"”»]*(?:و|وكذا|وكذلك|وايضا|ثم)?\s*(?:(?:كل|كلا)\s+من\s*:?\s*)?", between) \
                     and len(between.strip(' "”»')) > 2 and not (
-                        (re.search(r'[،,]\s*(?:و|ثم)\s*$', between) or re.match(r'[\s"”»]*[،,]\s*(?:و|ثم)', between))
+                        (re.search(r'[،,]\s*(?:و|ثم)\s*$', self._without_honorifics(between))
+                         or re.match(r'[\s"”»]*[،,]\s*(?:و|ثم)', between))
                         and len(between) < 60 and "." not in between
                         and not ctx.triggers.within("verb", chain[-1].end, m.start)):
                 break
             chain.append(m)
         return chain
+
+    def _without_honorifics(self, between: str) -> str:
+        """"... أمير المنطقة، والشيخ " -> "... أمير المنطقة، و": styles printed before the next name."""
+        words = between.rstrip().split(" ")
+        while words and (words[-1] in self._honorifics or (words[-1][:1] == "و" and words[-1][1:] in self._honorifics)):
+            last = words.pop()
+            if last[:1] == "و" and last[1:] in self._honorifics:
+                words.append("و")
+                break
+        return " ".join(words) + " "
 
     def _from_welcome(self, match) -> list[FoundMeeting] | None:
         """"وكان في استقبال X لدى وصوله ... A، وB، وC" / "وكان في وداعه A وB": the traveller and
@@ -411,7 +425,13 @@ class MeetingFinder:
         # "في وداعه", "مستقبليه" and "في مقدمة المستقبلين": the traveller is the one the report is about
         pronoun = bool(match.group("s")) or core.endswith("ه") or core.endswith("ين")
         after = [m for m in ctx.persons_between(match.end(), sentence.end) if m.kind == "person" and m.actor]
-        if pronoun:
+        if after and after[0].start - match.end() <= 3 and _HONORIFIC_PRONOUN.match(ctx.text, after[0].start):
+            # "كما كان في استقبال سموه X، وY": "سموه" is the guest the report is about
+            named = [m for m in after if m.start == after[0].start and m.via == "pronoun"]
+            rest = [m for m in after if m.via != "pronoun"]
+            guest = self._topic(match.start()) or _actors(named[:1])
+            hosts = self._coordinated(rest[0].start, sentence.end) if rest else []
+        elif pronoun:
             guest = self._topic(match.start())
             hosts = self._coordinated(match.end(), sentence.end)
         else:
@@ -425,8 +445,11 @@ class MeetingFinder:
                    and re.fullmatch(r"[\s،,\-]*(?:و?(?:كان|كانت|كانوا|تقدم|يتقدم)\s*)?(?:في\s*)?",
                                     _FILLER.sub(" ", ctx.text[m.end:match.start()]).replace("ورعاه", " "))]
         group = guest + [a for a in _actors(subject + hosts) if a not in guest]
-        return self._make([group], self._status(match.group("w"), sentence.start, match.start(), sentence.end),
-                          match.group("w"), match, False, past_verb=True)
+        found = self._make([group], self._status(match.group("w"), sentence.start, match.start(), sentence.end),
+                           match.group("w"), match, False, past_verb=True)
+        for meeting in found:
+            meeting.welcome_guest = guest[0] if guest else None
+        return found
 
     def _from_noun(self, match: re.Match) -> list[FoundMeeting]:
         ctx = self.ctx
@@ -727,8 +750,10 @@ def _merge(found: list[FoundMeeting]) -> list[FoundMeeting]:
     merged: list[FoundMeeting] = []
     for meeting in sorted(found, key=lambda m: m.anchor):
         for existing in merged:
+            one_welcome = existing.welcome_guest is not None and existing.welcome_guest == meeting.welcome_guest \
+                and existing.status == meeting.status  # "وكان في مقدمة مستقبليه ... كما كان في استقباله ..."
             if existing.keyset != meeting.keyset and not _retold_with_attendees(existing, meeting) \
-                    and not _planned_part_of(existing, meeting):
+                    and not _planned_part_of(existing, meeting) and not one_welcome:
                 continue
             if existing.date and meeting.date and not (existing.date.startswith(meeting.date) or meeting.date.startswith(existing.date)):
                 continue

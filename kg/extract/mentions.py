@@ -117,6 +117,10 @@ class MentionResolver:
         self._waw_names = frozenset(fold_key(w) for w in names["starting_with_waw"])
         # states whose rulers the base records as kings, emirs or sultans: only there is a
         # minister or a president's guest ever "الأمير"
+        # first words of the names the base knows: "ناصر" before "الجابر" starts someone else's name
+        self._given_names = frozenset(fold_key(name.split()[0]) for person in kb.persons.values()
+                                      for name in person.names_ar if len(name.split()) >= 2) - frozenset(
+                                          fold_key(w) for w in kb.common_words)
         self._country_shorts = {person.id: frozenset(fold_key(s) for s in person.short_ar_country)
                                 for person in kb.persons.values() if person.short_ar_country}
         self._monarchies = frozenset(o.of for person in kb.persons.values() for o in person.offices
@@ -237,6 +241,12 @@ class MentionResolver:
         if not hit.clitic and _after_definite_noun(text, hit.start):
             return
         person = candidates[0]
+        before = re.search(r"([\u0621-\u064a]+)\s+$", text[max(0, hit.start - len(hit.clitic) - 20):hit.start - len(hit.clitic)])
+        if before and not hit.clitic:
+            word = before.group(1)
+            own = {w for name in person.names_ar for w in fold_key(name).split()}
+            if word not in own and word in self._given_names:
+                return  # "الشيخ ناصر الجابر الصباح": a given name we lack, then a name shared with another
         start = _HONORIFIC_BEFORE.search(text, max(0, hit.start - 30), hit.start)
         out.mentions.append(Mention(start.start() if start else hit.start, hit.end, "person",
                                     (self.kb.actor_for_person(person),), via="context"))
