@@ -409,6 +409,19 @@ def test_one_welcome_told_in_two_sentences_with_sumuwuhu_as_the_guest(extractor)
           "ناصر الجابر الصباح"], "2024-01-30", "Riyadh", "held")]
 
 
+
+def test_then_held_meetings_with_a_quoted_list_on_a_forums_sidelines(extractor):
+    text = ('التقى وزير الخارجية الإيراني "عباس عراقجي"، اليوم السبت، وزير خارجية تركيا "هاكان فيدان"، على هامش '
+            'منتدى الدوحة.\n'
+            'وزار عراقجي العراق أمس الجمعة وتشاور أولا مع نظيره العراقي "فؤاد حسين"، ثم عقد اجتماعات مع رئيس '
+            'الوزراء العراقي "محمد شياع السوداني"، والرئيس العراقي "عبد اللطيف رشيد".')
+    assert meetings_of(extractor, text, "2024-12-07") == [
+        (["Abbas Araghchi", "Hakan Fidan"], "2024-12-07", "Doha", "held"),
+        (["Abbas Araghchi", "Fuad Hussein"], "2024-12-06", "Baghdad", "held"),
+        (["Abbas Araghchi", "Mohammed Shia' Al Sudani"], "2024-12-06", "Baghdad", "held"),
+        (["Abbas Araghchi", "Abdul Latif Rashid"], "2024-12-06", "Baghdad", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

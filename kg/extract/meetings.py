@@ -522,14 +522,20 @@ class MeetingFinder:
                 prior = [m for m in before if m.end <= verb_before[-1].start()]
                 if prior and _SVO_GAP.match(ctx.text[prior[-1].end:verb_before[-1].start()]):
                     subjects = prior[-1:]
-            others = [a for a in _actors(attached or after) if a not in _actors(subjects)]
+            subject = _actors(subjects)
+            with_partner = re.match(r"\s*(?:\S+\s+){0,2}?مع(?![\u0621-\u064a])", ctx.text[noun_end:noun_end + 40])
+            if not subject and with_partner and re.search(r"(?<![\u0621-\u064a])(?:ثم|و)\s*$",
+                                                          ctx.text[max(0, verb_before[-1].start() - 6):verb_before[-1].start()]):
+                # "وزار عراقجي العراق ... ثم عقد اجتماعات مع رئيس الوزراء ...": the one the sentence is about
+                subject = self._topic(match.start())
+            others = [a for a in _actors(attached or after) if a not in subject]
             separate = _SEPARATE.search(ctx.text, noun_end, min(end, noun_end + 20)) or \
                 fold_key(word) in _PLURAL_MEETINGS
-            if separate and subjects and len(others) >= 2:
+            if separate and subject and len(others) >= 2:
                 # "عقد الملك لقاءات منفصلة مع A، و B، و C": one encounter with each
-                return self._make([_actors(subjects) + [a] for a in others], status, word, match, pluperfect,
+                return self._make([subject + [a] for a in others], status, word, match, pluperfect,
                                   past_verb=past)
-            group = _actors(subjects) + others
+            group = subject + others
             if len(group) >= 2:
                 return make(group)
         if verb_after:
@@ -571,7 +577,7 @@ class MeetingFinder:
         if after and (gap.strip(" ،,") == "" or _ATTACH_WORDS.match(gap) or gap.strip() in ("ب", "ل", "مع", "بين")):
             chain = [after[0]]
             for m in after[1:]:
-                between = _FILLER.sub(" ", text[chain[-1].end:m.start])  # "السلطان المعظم حفظه الله وأخيه الرئيس"
+                between = re.sub(r'["“”«»]', " ", _FILLER.sub(" ", text[chain[-1].end:m.start]))  # "السلطان المعظم حفظه الله وأخيه الرئيس"
                 if re.fullmatch(r"[\s،,]*(?:و|ومع|ثم|و?معالي|و?سمو|،\s*و)?\s*", between) or between.strip(" ،,") in ("و", ""):
                     chain.append(m)
                 else:
@@ -664,7 +670,9 @@ class MeetingFinder:
             locative = "ب" in clitic or visit_destination or where_clause or re.search(
                 r"(?:في|الي|عاصمه|العاصمه\s+\S+|يزور|تزور|زار|وصل|مدينه|منتجع|ولايه|محافظه|اماره"
                 # "بمركز شرم الشيخ الدولي للمؤتمرات", "في قصر الرئاسة بطهران": a venue named by its city
-                r"|(?:ب|في\s)(?:مركز|قصر|فندق|قاعه|مقر|مطار|منتجع))\s*$", prefix)
+                r"|(?:ب|في\s)(?:مركز|قصر|فندق|قاعه|مقر|مطار|منتجع)"
+                # "على هامش منتدى الدوحة", "قمة شرم الشيخ": a gathering named by its city
+                r"|هامش\s+(?:منتدي|قمه|مؤتمر|اجتماعات|اعمال)|(?:منتدي|قمه|مؤتمر))\s*$", prefix)
             if not locative:
                 continue
             if not "ب" in clitic and _TOPIC_BEFORE.search(text, max(start, p_start - 30), p_start):
