@@ -215,8 +215,8 @@ def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str
         if main is not None and m is not main and (not m.pluperfect or same_day) and (m.keyset & main.keyset):
             if m.date is None and m.status == main.status:
                 m.date = main.date
-            if m.place is None:
-                m.place = main.place
+            if m.place is None and (m.date is None or m.date == main.date):
+                m.place = main.place  # another day's meeting may be elsewhere
     for m in meetings:
         if m.place is None and venue and not m.pluperfect:
             m.place = venue  # the one city the article reports from
