@@ -422,6 +422,21 @@ def test_then_held_meetings_with_a_quoted_list_on_a_forums_sidelines(extractor):
         (["Abbas Araghchi", "Abdul Latif Rashid"], "2024-12-06", "Baghdad", "held")]
 
 
+
+def test_statements_relayed_in_a_quoted_release_and_by_a_woman_the_base_lacks(extractor):
+    text = ('وأضاف البيان: "أشارت السيدة بلاسخارت إلى أنها ستقدم إفادة أمام مجلس الأمن الدولي".\n'
+            "من جانبها، أشادت سفيرة جمهورية تركيا، السيدة ماهينور أوزديمير، بالعلاقات التاريخية بين البلدين، "
+            "داعية إلى تعميق هذه العلاقات.")
+    assert statements_of(extractor, text, "2022-07-21") == [
+        (["Jeanine Hennis-Plasschaert"], "اشارت"), (["ماهينور أوزديمير"], "داعيه")]
+
+
+def test_bayna_before_a_dual_in_the_oblique_case_is_between(extractor):
+    text = ("يعقد خلالها الرئيس محمد مرسي مع نظيره السوداني عمر البشير جلسة مباحثات مشتركة بين الجانبين ويحضران "
+            "اجتماع رجال الأعمال.")
+    assert statements_of(extractor, text, "2013-04-04") == []
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")
