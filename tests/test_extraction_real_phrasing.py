@@ -437,6 +437,14 @@ def test_bayna_before_a_dual_in_the_oblique_case_is_between(extractor):
     assert statements_of(extractor, text, "2013-04-04") == []
 
 
+
+def test_a_kings_name_that_names_an_institution_is_no_participant(extractor):
+    text = ("زار الأمير سلمان بن حمد آل خليفة ولي عهد مملكة البحرين صباح أمس دارة الملك عبدالعزيز في الرياض، "
+            "والتقى هناك وزير الخارجية السعودي الأمير سعود الفيصل.")
+    assert meetings_of(extractor, text, "2015-03-02") == [
+        (["Salman bin Hamad Al Khalifa", "Saud bin Faisal bin Abdulaziz Al Saud"], "2015-03-01", "Riyadh", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

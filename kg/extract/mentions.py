@@ -61,6 +61,8 @@ _AFTER_ALA = {fold_key(w) for w in ("ما", "من", "أن", "ان", "انه", "�
                                     "مستوى", "نحو", "حد", "حساب", "خلفية", "وقع", "إثر", "اثر", "قدم", "أساس", "هذا",
                                     "هذه", "ذلك", "تلك", "عدة", "عدد", "كل", "جميع", "أي", "وجه", "مختلف", "شتى", "أعلى")}
 _VERBAL_NOUN = re.compile(r"ت[\u0621-\u064a]{2}ي[\u0621-\u064a]")  # تفعيل: تعزيز، تدعيم، تطوير
+_INSTITUTION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:دار|داره|قاعه|مركز|جامعه|مطار|مسجد|شارع|مستشفي|مدينه|مويسسه|جايزه|"
+                                 r"ميناء|قاعده|كليه|مكتبه|برج|جسر|ميدان|حديقه|مجمع|ضريح)\s+$")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
@@ -145,6 +147,15 @@ class MentionResolver:
             if kinds & {"polity", "demonym"} and not kinds & {"person", "person_short", "title"}:
                 entry = hit.first("polity", "demonym")
                 out.polity_hits.append((hit.start, hit.end, entry.ref, entry.kind))
+            if kinds & {"person", "person_short", "title", "honorific"} and _INSTITUTION_BEFORE.search(
+                    text, max(0, hit.start - len(hit.clitic) - 14), hit.start - len(hit.clitic)):
+                # "دارة الملك عبدالعزيز", "جامعة الملك سعود", "مطار الملك خالد": a name that names a place
+                j = i + 1
+                while j < len(hits) and hits[j].kinds & {"person", "person_short", "person_context", "title", "honorific"} \
+                        and re.fullmatch(r"\s*", text[hits[j - 1].end:hits[j].start]):
+                    j += 1
+                i = j
+                continue
             if kinds & {"person", "person_short"}:
                 consumed = self._name(hits, i, text, day, out)
             elif "title" in kinds or "home_title" in kinds or "honorific" in kinds:
