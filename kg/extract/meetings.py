@@ -164,7 +164,7 @@ class MeetingFinder:
         persons = [m for m in ctx.persons_between(sentence.start, end) if m.kind == "person" and m.actor]
         before = [m for m in persons if m.end <= match.start()]
         after = [m for m in persons if m.start >= match.end()]
-        receiving = _RECEIVE_CREDENTIALS.search(ctx.text, max(sentence.start, match.start() - 60), match.start())
+        receiving = _RECEIVE_CREDENTIALS.search(ctx.text, max(sentence.start, match.start() - 200), match.start())
         if receiving:
             hosts = [m for m in persons if m.start >= receiving.end() and m.end <= match.start()] or before[-1:]
             guests = after

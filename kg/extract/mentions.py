@@ -630,6 +630,8 @@ class MentionResolver:
             k -= 1  # a surname shared with someone not named here is just a word of this name
         floor = max(hits[k].end if k >= 0 else 0, out.mentions[-1].end if out.mentions else 0)
         window = text[max(floor, title_start - 60):title_start]
+        if window[-1:].isalpha():
+            return None  # "... أزمة المناخ والمحافظة": a clitic on the title starts a new phrase
         tail = _NAME_BEFORE_TAIL.search(window)  # the quote/comma between the name and its title
         words = list(re.finditer(r"[\u0621-\u064a]+", window[:tail.start()]))
         if window[words[-1].end():tail.start()].strip() if words else True:
