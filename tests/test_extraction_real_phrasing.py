@@ -451,6 +451,14 @@ def test_a_kings_name_that_names_an_institution_is_no_participant(extractor):
         (["Salman bin Hamad Al Khalifa", "Saud bin Faisal bin Abdulaziz Al Saud"], "2015-03-01", "Riyadh", "held")]
 
 
+
+def test_the_head_of_general_intelligence_named_after_a_comma_and_his_rank(extractor):
+    text = ("التقى رئيس حكومة الوحدة الوطنية الليبية، عبد الحميد الدبيبة، في طرابلس رئيس المخابرات العامة "
+            "المصرية، اللواء عباس كامل، وذلك ضمن زيارة غير معلنة.")
+    assert meetings_of(extractor, text, "2021-06-17") == [
+        (["Abdul Hamid Dbeibeh", "عباس كامل"], None, "Tripoli", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")
