@@ -102,14 +102,36 @@ class FoundMeeting:
         return frozenset(a.key for a in self.participants)
 
 
+class _Words:
+    """Folded word sets of one knowledge base, built once rather than per article."""
+
+    def __init__(self, kb):
+        t = kb.triggers["meeting"]
+        self.verbs_planned = frozenset(fold_key(v) for v in t["verbs_planned"])
+        self.held_verbs = frozenset(fold_key(v) for v in t["strong_verbs"] + t.get("visit_verbs", []))
+        self.landmarks = frozenset(fold_key(name) for name in kb.landmarks)
+        self.honorifics = frozenset(word for h in kb.honorifics for word in fold_key(h).split())
+
+
+_WORDS: dict[int, tuple[object, _Words]] = {}
+
+
+def _words_of(kb) -> _Words:
+    cached = _WORDS.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        cached = (kb, _Words(kb))
+        _WORDS[id(kb)] = cached
+    return cached[1]
+
+
 class MeetingFinder:
     def __init__(self, ctx: ArticleContext):
         self.ctx = ctx
-        t = ctx.kb.triggers["meeting"]
-        self.verbs_planned = {fold_key(v) for v in t["verbs_planned"]}
-        self.held_verbs = {fold_key(v) for v in t["strong_verbs"] + t.get("visit_verbs", [])}
-        self._landmarks = {fold_key(name) for name in ctx.kb.landmarks}
-        self._honorifics = {word for h in ctx.kb.honorifics for word in fold_key(h).split()}
+        words = _words_of(ctx.kb)
+        self.verbs_planned = words.verbs_planned
+        self.held_verbs = words.held_verbs
+        self._landmarks = words.landmarks
+        self._honorifics = words.honorifics
 
     def find(self) -> list[FoundMeeting]:
         ctx = self.ctx
