@@ -468,6 +468,15 @@ def test_the_purpose_of_a_journey_to_come_is_a_planned_meeting_of_the_traveller(
         (["Ali al-Sistani", "Hassan Rouhani"], None, "Najaf", "planned")]
 
 
+
+def test_a_spokesman_named_before_speaking_for_his_principal(extractor):
+    text = ("قال أجوري نجيلالي المتحدث باسم الرئيس النيجيري بولا تينوبو، اليوم السبت، إن الرئيس تينوبو سيلتقي مع "
+            "نظيره الأمريكي جو بايدن.")
+    assert statements_of(extractor, text, "2023-08-26") == [(["أجوري نجيلالي"], "قال")]
+    assert meetings_of(extractor, text, "2023-08-26") == [
+        (["Bola Tinubu", "Joe Biden"], "2023-08-26", None, "planned")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -296,6 +296,9 @@ class MentionResolver:
             kinds = hit.kinds
             if kinds & {"person", "person_short"} and not kinds & {"title", "polity", "demonym"}:
                 break
+            if roles and kinds & {"title", "home_title"} and "باسم" in gap and \
+                    self.kb.roles[roles[-1]].role_class == "spokesperson":
+                break  # "المتحدث باسم الرئيس النيجيري بولا تينوبو": the principal is someone else
             if ("title" in kinds or "home_title" in kinds) and roles and (
                     hit.clitic.endswith("ل") or (last_title_text in _DEPENDENT_TITLES and not hit.clitic.startswith("و"))):
                 pass  # "المبعوث الخاص للرئيس الأمريكي", "مستشار الرئيس الروسي": the envoy's, the adviser's phrase
