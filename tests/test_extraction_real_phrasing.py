@@ -477,6 +477,15 @@ def test_a_spokesman_named_before_speaking_for_his_principal(extractor):
         (["Bola Tinubu", "Joe Biden"], "2023-08-26", None, "planned")]
 
 
+
+def test_the_two_leaders_are_never_the_spokesman_who_reports_them(extractor):
+    text = ("التقى الرئيس عبد الفتاح السيسي أمير الكويت الشيخ مشعل الأحمد الجابر الصباح.\n"
+            "وصرح السفير محمد الشناوي، المتحدث الرسمي باسم رئاسة الجمهورية، بأن الاجتماع شمل جلسة موسعة ومباحثات "
+            "ثنائية بين الزعيمين.")
+    assert meetings_of(extractor, text, "2025-04-15") == [
+        (["Abdel Fattah el-Sisi", "Mishal Al-Ahmad Al-Jaber Al-Sabah"], None, None, "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

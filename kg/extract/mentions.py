@@ -937,7 +937,7 @@ class MentionResolver:
             return True
         person = self.kb.persons.get(mention.actor.key)
         if person is None:
-            return True  # a local actor: nothing says otherwise
+            return mention.role is None  # a local actor: only its title can say otherwise
         return any(self._class_of(o.role) in classes for o in person.offices)
 
     def _pronouns(self, text: str, out: Resolved, day: date | None = None) -> None:
