@@ -486,6 +486,16 @@ def test_the_two_leaders_are_never_the_spokesman_who_reports_them(extractor):
         (["Abdel Fattah el-Sisi", "Mishal Al-Ahmad Al-Jaber Al-Sabah"], None, None, "held")]
 
 
+
+def test_a_host_welcoming_a_list_of_arrivals(extractor):
+    text = ("ولدى وصول القادة إلى مقر انعقاد القمة في المنامة اليوم، كان في استقبالهم ملك البحرين الملك حمد بن عيسى "
+            "آل خليفة، حيث وصل كل من: صاحب الجلالة السلطان هيثم بن طارق سلطان عمان، وصاحب السمو الشيخ مشعل الأحمد "
+            "الجابر الصباح أمير دولة الكويت.")
+    assert meetings_of(extractor, text, "2025-12-03") == [
+        (["Haitham bin Tariq", "Hamad bin Isa Al Khalifa", "Mishal Al-Ahmad Al-Jaber Al-Sabah"], "2025-12-03",
+         "Manama", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

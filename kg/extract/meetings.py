@@ -58,6 +58,7 @@ _PROPOSED = re.compile(r"(?<![\u0621-\u064a])و?(?:اقترح|اقترحت|اق�
 _AWAITED_AFTER = re.compile(r"\S*\s+(?:[\u0621-\u064a]+\s+)?(?:مرتقب|مرتقبه|المرتقب|المرتقبه|المنتظر|المنتظره|المزمع|المزمعه|المقرر|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _HONORIFIC_PRONOUN = re.compile(r"(?:سموه|سموها|جلالته|فخامته|معاليه|دولته|سيادته)(?![\u0621-\u064a])")
 _JOURNEY_AHEAD = re.compile(r"(?<![\u0621-\u064a])و?(?:س?يتوجه|س?تتوجه|س?يصل|س?تصل|س?يزور|س?تزور|س?يتجه|س?يسافر)(?![\u0621-\u064a])")
+_ARRIVED_LIST = re.compile(r"(?<![\u0621-\u064a])(?:حيث\s+)?(?:وصل|وصلت|وصلوا)\s+(?:كل|كلا)\s+من\s*:?")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه",
@@ -452,6 +453,16 @@ class MeetingFinder:
         # "في وداعه", "مستقبليه" and "في مقدمة المستقبلين": the traveller is the one the report is about
         pronoun = bool(match.group("s")) or core.endswith("ه") or core.endswith("ين")
         after = [m for m in ctx.persons_between(match.end(), sentence.end) if m.kind == "person" and m.actor]
+        arrivals = _ARRIVED_LIST.search(ctx.text, match.end(), sentence.end)
+        if match.group("s") in ("هم", "هما") and after and arrivals:
+            # "كان في استقبالهم جلالة الملك، حيث وصل كل من: A، وB، وC": the host, then each arrival
+            host = [m for m in after if m.end <= arrivals.start()][:1]
+            arrived = self._coordinated(arrivals.end(), sentence.end)
+            group = _actors(host) + [a for a in _actors(arrived) if a not in _actors(host)]
+            found = self._make([group], "held", match.group("w"), match, False, past_verb=True)
+            for meeting in found:
+                meeting.welcome_guest = group[0] if group else None
+            return found
         if after and after[0].start - match.end() <= 3 and _HONORIFIC_PRONOUN.match(ctx.text, after[0].start):
             # "كما كان في استقبال سموه X، وY": "سموه" is the guest the report is about
             named = [m for m in after if m.start == after[0].start and m.via == "pronoun"]
