@@ -496,6 +496,15 @@ def test_a_host_welcoming_a_list_of_arrivals(extractor):
          "Manama", "held")]
 
 
+
+def test_talks_during_the_visit_take_the_visits_day_and_city(extractor):
+    text = ("في أول زيارة خارجية له منذ اندلاع الحرب، ناقش رئيس مجلس السيادة السوداني عبد الفتاح البرهان الأوضاع.\n\n"
+            "وكان الفريق البرهان قد وصل العلمين، صباح اليوم الثلاثاء، على رأس وفد رفيع.\n\n"
+            "وقال بيان لمجلس السيادة إن البرهان سيجري خلال الزيارة مباحثات مع الرئيس المصري عبد الفتاح السيسي.")
+    assert meetings_of(extractor, text, "2023-08-29") == [
+        (["Abdel Fattah al-Burhan", "Abdel Fattah el-Sisi"], "2023-08-29", "El Alamein", "planned")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -59,6 +59,7 @@ _AWAITED_AFTER = re.compile(r"\S*\s+(?:[\u0621-\u064a]+\s+)?(?:مرتقب|مرت
 _HONORIFIC_PRONOUN = re.compile(r"(?:سموه|سموها|جلالته|فخامته|معاليه|دولته|سيادته)(?![\u0621-\u064a])")
 _JOURNEY_AHEAD = re.compile(r"(?<![\u0621-\u064a])و?(?:س?يتوجه|س?تتوجه|س?يصل|س?تصل|س?يزور|س?تزور|س?يتجه|س?يسافر)(?![\u0621-\u064a])")
 _ARRIVED_LIST = re.compile(r"(?<![\u0621-\u064a])(?:حيث\s+)?(?:وصل|وصلت|وصلوا)\s+(?:كل|كلا)\s+من\s*:?")
+_DURING_VISIT = re.compile(r"(?<![\u0621-\u064a])(?:خلال|اثناء)\s+(?:الزياره|زيارته|زيارتها|هذه الزياره)(?![\u0621-\u064a])")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه",
@@ -670,7 +671,35 @@ class MeetingFinder:
         return out
 
     # -- where and when ---------------------------------------------------------------------------
+    def _during_the_visit(self, meeting: FoundMeeting) -> None:
+        """"سيجري خلال الزيارة مباحثات مع ...": the day and the city of the visit the article reports."""
+        ctx = self.ctx
+        sentence = ctx.sentences.at(meeting.anchor)
+        if not _DURING_VISIT.search(ctx.text, sentence.start, sentence.end):
+            return
+        keys = {a.key for a in meeting.participants}
+        for match in _VISIT.finditer(ctx.text):
+            visit = ctx.sentences.at(match.start())
+            if visit.start == sentence.start:
+                continue
+            if not any(m.actor and m.actor.key in keys for m in ctx.persons_between(visit.start, visit.end)):
+                continue
+            place = self._place_after(match.end(), visit.end)
+            dates = [d for d in ctx.dates if visit.start <= d.start < visit.end and d.value and len(d.value) == 10]
+            if not place and not dates:
+                continue  # "في أول زيارة خارجية له": a visit named, not where or when
+            if place:
+                meeting.place = place
+            if dates and meeting.date is None:
+                meeting.date, meeting.date_span = dates[0].value, (dates[0].start, dates[0].end)
+            return
+
     def _place_and_date(self, meeting: FoundMeeting) -> None:
+        ctx = self.ctx
+        self._place_and_date_in_text(meeting)
+        self._during_the_visit(meeting)
+
+    def _place_and_date_in_text(self, meeting: FoundMeeting) -> None:
         ctx = self.ctx
         start, end = ctx.clause(meeting.anchor)
         sentence = ctx.sentences.at(meeting.anchor)
