@@ -244,19 +244,21 @@ class MentionResolver:
         out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),), via=via))
         return consumed
 
-    def _context_short(self, hit: Hit, text: str, day: date | None, named: set[str], out: Resolved) -> None:
+    def _context_short(self, hit: Hit, text: str, day: date | None, named: set[str], out: Resolved,
+                       styled: bool = False) -> None:
         candidates = [self.kb.persons[e.ref] for e in hit.entries if e.kind == "person_context" and e.ref in named]
         if not candidates:
             return
-        # "الجانب العربي": after a definite noun the word is an adjective, not a name.
-        if not hit.clitic and _after_definite_noun(text, hit.start):
+        # "الجانب العربي": after a definite noun the word is an adjective, not a name (but "الفريق
+        # البرهان" is a style and a name)
+        if not styled and not hit.clitic and _after_definite_noun(text, hit.start):
             return
         person = candidates[0]
         before = re.search(r"([\u0621-\u064a]+)\s+$", text[max(0, hit.start - len(hit.clitic) - 20):hit.start - len(hit.clitic)])
         if before and not hit.clitic:
             word = before.group(1)
             own = {w for name in person.names_ar for w in fold_key(name).split()}
-            if word not in own and word in self._given_names:
+            if word not in own and word in self._given_names and not word.startswith("ال"):
                 return  # "الشيخ ناصر الجابر الصباح": a given name we lack, then a name shared with another
         start = _HONORIFIC_BEFORE.search(text, max(0, hit.start - 30), hit.start)
         out.mentions.append(Mention(start.start() if start else hit.start, hit.end, "person",
@@ -368,6 +370,10 @@ class MentionResolver:
         hit = hits[j]
         if hit.kinds & {"person", "person_short"}:
             return (j - i) + self._name(hits, j, text, day, out) if j > i else self._name(hits, j, text, day, out)
+        if j > i and "person_context" in hit.kinds and not hit.kinds & {"title", "home_title"}:
+            # "وكان الفريق البرهان قد وصل": a style, then the surname of someone named before
+            self._context_short(hit, text, day, named, out, styled=True)
+            return j - i + 1
         if hit.kinds == {"honorific"} or not hit.kinds & {"title", "home_title", "honorific"}:
             return max(1, j - i)
         chain_end, roles, quals, home_title = self._title_chain(hits, j, text, stop_at_new_phrase=True)
