@@ -459,6 +459,15 @@ def test_the_head_of_general_intelligence_named_after_a_comma_and_his_rank(extra
         (["Abdul Hamid Dbeibeh", "عباس كامل"], None, "Tripoli", "held")]
 
 
+
+def test_the_purpose_of_a_journey_to_come_is_a_planned_meeting_of_the_traveller(extractor):
+    text = ("استقبل الرئيس العراقي برهم صالح الرئيس الإيراني حسن روحاني في بغداد، وسيلتقي روحاني الرئاسات الثلاث "
+            "قبل أن يتوجه إلى النجف للقاء المرجع الديني السيد علي السيستاني.")
+    assert meetings_of(extractor, text, "2019-03-11") == [
+        (["Barham Salih", "Hassan Rouhani"], None, "Baghdad", "held"),
+        (["Ali al-Sistani", "Hassan Rouhani"], None, "Najaf", "planned")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -57,6 +57,7 @@ _PROPOSED = re.compile(r"(?<![\u0621-\u064a])و?(?:اقترح|اقترحت|اق�
                        r"\s+(?:[\u0621-\u064a]+\s+){0,1}?عقد\s+$")
 _AWAITED_AFTER = re.compile(r"\S*\s+(?:[\u0621-\u064a]+\s+)?(?:مرتقب|مرتقبه|المرتقب|المرتقبه|المنتظر|المنتظره|المزمع|المزمعه|المقرر|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _HONORIFIC_PRONOUN = re.compile(r"(?:سموه|سموها|جلالته|فخامته|معاليه|دولته|سيادته)(?![\u0621-\u064a])")
+_JOURNEY_AHEAD = re.compile(r"(?<![\u0621-\u064a])و?(?:س?يتوجه|س?تتوجه|س?يصل|س?تصل|س?يزور|س?تزور|س?يتجه|س?يسافر)(?![\u0621-\u064a])")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه",
@@ -348,7 +349,11 @@ class MeetingFinder:
         # the objects are one list: "التقى بوتين في موسكو، واقترح عقد اجتماع يضم زيلينسكي" ends it
         # at the next verb or meeting word
         kept = objects[:1]
-        for m in objects[1:]:
+        if objects and re.search(r"(?<![\u0621-\u064a])(?:قبل|بعد|حين|عندما)\s+(?:ان\s+)?[\u0621-\u064a]+",
+                                 ctx.text[match.end():objects[0].start]) and any(
+                ctx.triggers.within(kind, match.end(), objects[0].start) for kind in ("meeting_noun", "meeting_verb")):
+            kept = []  # "سيلتقي روحاني الرئاسات الثلاث قبل أن يتوجه للقاء السيستاني": another encounter's
+        for m in objects[1:] if kept else []:
             gap_start = kept[-1].end
             if any(ctx.triggers.within(kind, gap_start, m.start) for kind in
                    ("meeting_noun", "meeting_verb", "support_verb", "verb")) or m.start - gap_start > 80:
@@ -480,7 +485,8 @@ class MeetingFinder:
         noun_end = match.end()
         possessive = bool(match.group("s"))
         # "صرح المتحدث بأن الاجتماع شمل ...": who reports the talks is not in them
-        said = [c.end() for c in _COMPLEMENTIZER.finditer(ctx.text, start, match.start())]
+        said = [c.end() for c in _COMPLEMENTIZER.finditer(ctx.text, start, match.start())
+                if not re.search(r"(?:قبل|بعد|حتي|بدل)\s*$", ctx.text[max(0, c.start() - 6):c.start()])]
         if said:
             persons = [m for m in persons if m.start >= said[-1]]
         after = [m for m in persons if m.start >= noun_end]
@@ -491,6 +497,9 @@ class MeetingFinder:
             persons = after
         attached = self._attached_after(noun_end, after, end)
         status = self._status(word, start, match.start(), end)
+        if ctx.text[match.start():match.start("w")].endswith("ل") and _JOURNEY_AHEAD.search(
+                ctx.text, max(start, match.start() - 60), match.start()):
+            status = "planned"  # "قبل أن يتوجه إلى النجف للقاء السيستاني": the purpose of a journey to come
         pluperfect = bool(_PLUPERFECT.search(ctx.text, max(start, match.start() - 90), match.start() + 1))
         make = lambda group: self._make([group], status, word, match, pluperfect)  # noqa: E731
         if match.group("s") in ("هما", "هم"):  # "خلال لقائهما": the two persons just named
@@ -555,8 +564,14 @@ class MeetingFinder:
                 # talks' owner, then all its partners
                 return make(_actors(owners[-1:]) + group)
             if len(group) < 2:  # "ولقاء قائد الثورة": the sentence's subject met the one named
-                group = ([a for a in _actors(persons) if a not in group][:1]
-                         or [a for a in self._topic(match.start()) if a not in group]) + group
+                clitic = ctx.text[match.start():match.start("w")]
+                if clitic.endswith("ل") and before:
+                    # "وسيلتقي روحاني ... قبل أن يتوجه إلى النجف للقاء السيستاني": the purpose of
+                    # the last one named going somewhere
+                    owner = [a for a in _actors(before[::-1]) if a not in group][:1]
+                else:
+                    owner = [a for a in _actors(persons) if a not in group][:1]
+                group = (owner or [a for a in self._topic(match.start()) if a not in group]) + group
             return make(group)
         return []
 
