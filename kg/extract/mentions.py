@@ -305,7 +305,8 @@ class MentionResolver:
                     hit.clitic.endswith("ل") or (last_title_text in _DEPENDENT_TITLES and not hit.clitic.startswith("و"))):
                 pass  # "المبعوث الخاص للرئيس الأمريكي", "مستشار الرئيس الروسي": the envoy's, the adviser's phrase
             elif "title" in kinds or "home_title" in kinds:
-                specific = quals or any(self.kb.roles[r].implies for r in roles)
+                specific = quals or any(self.kb.roles[r].implies for r in roles) or \
+                    (roles and roles[-1] in _MANY_HOLDERS and last_title_text not in _DEPENDENT_TITLES)
                 if specific and not hit.clitic.startswith("و") and stop_at_new_phrase:
                     # "الوزير الروسي أمين المجلس ..." may be two people (subject, object) or one
                     # (apposition); the caller decides by who holds what.
