@@ -513,6 +513,15 @@ def test_an_envoy_then_the_head_he_will_meet_are_two_people(extractor):
         (["Hans Grundberg", "Mahdi al-Mashat"], None, "Sanaa", "planned")]
 
 
+
+def test_a_meeting_planned_for_a_month_named_twice(extractor):
+    # "مايو أيار": the Western and the Levantine name of one month; a planned meeting takes the coming one
+    text = ("قال وزير الخارجية التركي مولود تشاووش أوغلو الأربعاء، إن الرئيس رجب طيب أردوغان سيلتقي مع الرئيس "
+            "الأمريكي دونالد ترامب في مارس آذار قبل اجتماع لحلف شمال الأطلسي.")
+    assert meetings_of(extractor, text, "2017-04-19") == [
+        (["Donald Trump", "Recep Tayyip Erdoğan"], "2018-03", None, "planned")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

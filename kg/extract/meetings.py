@@ -721,14 +721,20 @@ class MeetingFinder:
                 meeting.date = (_date.fromisoformat(date.value) + _timedelta(days=days)).isoformat()
             if date.tense == "future" and date.kind != "today" and not meeting.past_verb:
                 meeting.status = "planned"
+            published = ctx.day
+            if meeting.status == "planned" and published and len(meeting.date) == 7 and \
+                    meeting.date < published.isoformat()[:7]:
+                # "سيلتقي ... في مايو أيار": the coming May, not the last one
+                meeting.date = f"{int(meeting.date[:4]) + 1}{meeting.date[4:]}"
 
     def _date_in(self, start: int, end: int, anchor: int, status: str = "held"):
         quoted = self.ctx.in_quote(anchor)  # a quoted account takes the dates of its own words
         candidates = [d for d in self.ctx.dates if start <= d.start < end and d.value
                       and self.ctx.in_quote(d.start) == quoted]
-        if status == "planned" and any(d.tense == "future" for d in candidates):
-            # "قال اليوم السبت إن الرئيس سيلتقي ... الشهر المقبل": the day of speaking is not the meeting's
-            candidates = [d for d in candidates if d.tense == "future" or d.start > anchor]
+        if status == "planned":
+            # "قال اليوم السبت إن الرئيس سيلتقي ... الشهر المقبل", "... في مايو أيار": the day of
+            # speaking is not the meeting's
+            candidates = [d for d in candidates if d.tense == "future" or d.start > anchor] or candidates
         if not candidates:
             return None
         return min(candidates, key=lambda d: abs(d.start - anchor))
