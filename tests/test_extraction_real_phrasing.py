@@ -522,6 +522,16 @@ def test_a_meeting_planned_for_a_month_named_twice(extractor):
         (["Donald Trump", "Recep Tayyip Erdoğan"], "2018-03", None, "planned")]
 
 
+
+def test_those_who_come_forward_to_greet_a_guest(extractor):
+    text = ("وصل الملك محمد السادس إلى الدوحة اليوم الأحد في زيارة رسمية.\n"
+            "إثر ذلك، تقدم للسلام على الملك عدد من الشخصيات القطرية، من بينها رئيس مجلس الوزراء القطري الشيخ "
+            "محمد بن عبد الرحمن آل ثاني، ووزير الدولة للشؤون الخارجية سلطان بن سعد المريخي.")
+    assert meetings_of(extractor, text, "2017-11-12") == [
+        (["Mohammed VI of Morocco", "Mohammed bin Abdulrahman Al Thani", "سلطان بن سعد المريخي"], "2017-11-12", "Doha",
+         "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -60,6 +60,7 @@ _HONORIFIC_PRONOUN = re.compile(r"(?:سموه|سموها|جلالته|فخامت
 _JOURNEY_AHEAD = re.compile(r"(?<![\u0621-\u064a])و?(?:س?يتوجه|س?تتوجه|س?يصل|س?تصل|س?يزور|س?تزور|س?يتجه|س?يسافر)(?![\u0621-\u064a])")
 _ARRIVED_LIST = re.compile(r"(?<![\u0621-\u064a])(?:حيث\s+)?(?:وصل|وصلت|وصلوا)\s+(?:كل|كلا)\s+من\s*:?")
 _DURING_VISIT = re.compile(r"(?<![\u0621-\u064a])(?:خلال|اثناء)\s+(?:الزياره|زيارته|زيارتها|هذه الزياره)(?![\u0621-\u064a])")
+_GREETED = re.compile(r"(?<![\u0621-\u064a])و?(?P<w>تقدم|تقدمت)\s+(?:بالسلام|للسلام)\s+علي(?![\u0621-\u064a])")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
 _WELCOME_NOUNS = {fold_key(w) for w in ("في وداع", "في وداعه", "مستقبلي", "مستقبليه", "في مقدمة مستقبلي",
                                          "في مقدمة مستقبليه", "مودعي", "مودعيه", "في مقدمة مودعي", "في مقدمة مودعيه",
@@ -160,6 +161,9 @@ class MeetingFinder:
         for match in _CREDENTIALS.finditer(ctx.text):
             if not skip(match):
                 found += self._from_credentials(match)
+        for match in _GREETED.finditer(ctx.text):
+            if not skip(match):
+                found += self._from_greeting(match)
         for meeting in found:
             self._place_and_date(meeting)
             self._add_attendees(meeting)
@@ -203,6 +207,22 @@ class MeetingFinder:
         groups = [[host, g] for g in dict.fromkeys(_actors(guests)) if g != host]
         status = self._status(match.group("w"), start, match.start(), end)
         return self._make(groups, status, match.group("w"), match, False, host=host, past_verb=status == "held")
+
+    def _from_greeting(self, match: re.Match) -> list[FoundMeeting]:
+        """"كما تقدم للسلام على جلالة الملك الأمير فيصل بن بندر ..." / "تقدم للسلام على الملك عدد من
+        الشخصيات، من بينها A، وB": the one greeted and those who came forward, one welcome."""
+        ctx = self.ctx
+        sentence = ctx.sentences.at(match.start())
+        after = [m for m in ctx.persons_between(match.end(), sentence.end) if m.kind == "person" and m.actor]
+        if not after or after[0].start - match.end() > 25:
+            return []
+        guest = after[0]
+        greeters = self._coordinated(after[1].start, sentence.end) if len(after) > 1 else []
+        group = _actors([guest]) + [a for a in _actors(greeters) if a != guest.actor]
+        found = self._make([group], "held", match.group("w"), match, False, past_verb=True)
+        for meeting in found:
+            meeting.welcome_guest = guest.actor
+        return found
 
     def _quoted_account(self, match) -> bool:
         """A meeting verb inside a quotation reports a held encounter when it is past tense and

@@ -298,6 +298,8 @@ class MentionResolver:
             kinds = hit.kinds
             if kinds & {"person", "person_short"} and not kinds & {"title", "polity", "demonym"}:
                 break
+            if roles and kinds & {"title", "home_title"} and re.match(r"\s+(?:بن|ابن|بنت)\s", text[hit.end:hit.end + 6]):
+                break  # "وزير الدولة سلطان بن سعد": a given name, not the title of a sultan
             if roles and kinds & {"title", "home_title"} and "باسم" in gap and \
                     self.kb.roles[roles[-1]].role_class == "spokesperson":
                 break  # "المتحدث باسم الرئيس النيجيري بولا تينوبو": the principal is someone else
@@ -718,6 +720,8 @@ class MentionResolver:
                 # "بن سلطان", "بن سلطان بن عبدالعزيز": after a link of a name, the father's name
                 father_end = max(father_end, hit.end)
                 hit = None
+            if hit is not None and "title" in hit.kinds and re.match(r"\s+(?:بن|ابن|بنت)\s", text[hit.end:hit.end + 6]):
+                hit = None  # "سلطان بن سعد": a given name that is also a title, then a father
             if hit is not None and "title" in hit.kinds and "honorific" not in hit.kinds:
                 # another title: in apposition (no clitic), the name is all we read or after it;
                 # after a preposition or و ("بالوزير", "ووزير") a new phrase starts
