@@ -92,7 +92,7 @@ def main() -> int:
             plain_cpu, merged_cpu = median(False, case + "_cpu"), median(True, case + "_cpu")
             results[case] = {"throughput_ratio": plain / merged, "cpu_ratio": plain_cpu / merged_cpu}
             rows.append(f"| {case} | {n:,} | {plain:.1f} s | {merged:.1f} s | {n / plain:.0f} | {n / merged:.0f} "
-                        f"| **{plain / merged:.2f}** | {plain_cpu / merged_cpu:.2f} | {median(True, case + '_events'):.2f} s "
+                        f"| {plain / merged:.2f} | {plain_cpu / merged_cpu:.2f} | {median(True, case + '_events'):.2f} s "
                         f"| {median(False, case + '_summary'):.1f} s / {median(True, case + '_summary'):.1f} s |")
         text = "\n".join([
             "# Ingest cost of merging reports into events",
