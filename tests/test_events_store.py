@@ -76,7 +76,7 @@ def test_extract_json_gives_reports_of_one_encounter_one_event_id_and_keeps_thei
                    sorted(p["label"] for p in m["participants"]), m["event"]) for m in prediction["meetings"])
     summit = rows[0][5]
     assert [row[:5] for row in rows] == [
-        ("a1.txt", "2025-03-10", None, "held", ["Recep Tayyip Erdoğan", "Sergey Lavrov", "Vladimir Putin"]),
+        ("a1.txt", "2025-03-10", "Moscow", "held", ["Recep Tayyip Erdoğan", "Sergey Lavrov", "Vladimir Putin"]),  # الكرملين
         ("a2.txt", "2025-03-10", "Moscow", "held", ["Recep Tayyip Erdoğan", "Vladimir Putin"]),
         ("a3.txt", None, None, "held", ["Recep Tayyip Erdoğan", "Vladimir Putin"]),
         ("a4.txt", None, "Moscow", "planned", ["Recep Tayyip Erdoğan", "Vladimir Putin"]),
@@ -126,12 +126,12 @@ def test_the_event_carries_every_report_the_agreed_values_and_each_reported_plac
         *((e, kgo + "participant>", f"<{a}>") for a in (PUTIN, ERDOGAN, LAVROV)),
         *((e, kgo + "report>", r) for r in reports),
         *((e, prov + "wasDerivedFrom>", article[n]) for n in SUMMIT),
-        # Moscow (a2, a4, a8) and Sochi (a9): both shown, no schema:location chosen
+        # Moscow (a1 in the Kremlin, a2, a4, a8) and Sochi (a9): both shown, no schema:location chosen
         (e, kgo + "reportedPlace>", moscow), (e, kgo + "reportedPlace>", sochi),
         (moscow, rdf_ns + "type>", kgo + "ReportedValue>"), (sochi, rdf_ns + "type>", kgo + "ReportedValue>"),
         (moscow, rdf_ns + "value>", f"<{rdf.place_iri('moscow').value}>"),
         (sochi, rdf_ns + "value>", f"<{rdf.place_iri('sochi').value}>"),
-        *((moscow, prov + "wasDerivedFrom>", article[n]) for n in ("a2.txt", "a4.txt", "a8.txt")),
+        *((moscow, prov + "wasDerivedFrom>", article[n]) for n in ("a1.txt", "a2.txt", "a4.txt", "a8.txt")),
         (sochi, prov + "wasDerivedFrom>", article["a9.txt"]),
         (e, kgo + "reportedDate>", day), (e, kgo + "reportedDate>", month),
         (day, rdf_ns + "type>", kgo + "ReportedValue>"), (month, rdf_ns + "type>", kgo + "ReportedValue>"),
