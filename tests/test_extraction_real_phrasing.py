@@ -728,10 +728,11 @@ def test_real_reports_do_not_regress():
     report = evaluate.score(evaluate.load_gold(REAL / "gold"), predictions,
                             evaluate.load_entities(REAL / "entities.json")).to_dict()
     meetings, statements = report["meetings"], report["statements"]
-    assert meetings["detection"]["f1"] >= 0.77
-    assert meetings["detection"]["precision"] >= 0.88
-    assert meetings["exact"]["f1"] >= 0.46
-    assert meetings["date_accuracy"] >= 0.84
-    assert meetings["location_accuracy"] >= 0.82
-    assert statements["matched"]["f1"] >= 0.74
-    assert statements["speaker_accuracy"] >= 0.90
+    assert meetings["detection"]["f1"] >= 0.93
+    assert meetings["detection"]["precision"] >= 0.95
+    assert meetings["exact"]["f1"] >= 0.78
+    assert meetings["participants"]["f1"] >= 0.92
+    assert meetings["date_accuracy"] >= 0.92
+    assert meetings["location_accuracy"] >= 0.90
+    assert statements["matched"]["f1"] >= 0.87
+    assert statements["speaker_accuracy"] >= 0.96
