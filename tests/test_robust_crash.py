@@ -12,7 +12,6 @@ run is still going, on a fast machine as on a loaded one.
 """
 from __future__ import annotations
 
-import fcntl
 import io
 import json
 import os
@@ -30,6 +29,7 @@ import pytest
 
 from kg import queries, rdf, summary
 from kg.store import EmbeddedStore
+from interrupting import read_stored, small_pipe
 
 LISTS = ("places", "articles")  # GROUP_CONCAT values, compared as sets; other literals whole (datatype, language)
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,14 +66,6 @@ def expected_counts(corpus: Path) -> dict[str, tuple[int, int]]:
     return {article_id: (meetings[article_id], statements[article_id]) for article_id in ids}
 
 
-def _small_pipe(stream) -> None:
-    """4 KiB instead of 64: a run whose progress lines nobody reads blocks after ~100 of them."""
-    try:
-        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, 4096)
-    except (AttributeError, OSError):  # not Linux: the default pipe, kills may then find a run finished
-        pass
-
-
 def _opens(store: Path) -> bool:
     """The store exists and a reader can open it. (Killed between RocksDB's first files and
     its column families, a store opens for the next writer but not for a reader; that
@@ -94,18 +86,14 @@ def kill_during_ingest(store: Path, corpus: Path, after_lines: int) -> bool:
     process = subprocess.Popen([KG, "ingest", "--verbose", "--store", str(store), str(corpus)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
                                env={**os.environ, "COLUMNS": "500", "KG_INGEST_BATCH": str(BATCH)})
-    _small_pipe(process.stderr)
+    small_pipe(process.stderr)
     try:
         if after_lines == 0:
             deadline = time.monotonic() + 120  # a hang guard only
             while not _opens(store) and process.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.01)
         else:
-            stored = 0
-            for line in process.stderr:  # "ID: 2 meetings, 1 statements" or "ID: unchanged, skipped"
-                stored += not line.rstrip().endswith(b"skipped")
-                if stored >= after_lines:
-                    break
+            read_stored(process.stderr, after_lines)
         killed = process.poll() is None
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
@@ -352,7 +340,7 @@ def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
     process = subprocess.Popen([KG, "ingest", "--verbose", "--store", str(tmp_path / "store"), str(corpus)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                                env={**os.environ, "COLUMNS": "500", "KG_INGEST_BATCH": str(BATCH)})
-    _small_pipe(process.stderr)
+    small_pipe(process.stderr)
     try:
         first = process.stderr.readline()
         os.killpg(process.pid, signal.SIGINT)
