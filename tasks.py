@@ -98,8 +98,17 @@ def test(extra: list[str]) -> None:
     ensure_venv()
     ensure_chromium()
     ensure_virtuoso()
-    result = subprocess.run([str(BIN / "python"), "-m", "pytest", *extra], cwd=ROOT)
+    result = subprocess.run([str(BIN / "python"), "-m", "pytest", *_workers(extra), *extra], cwd=ROOT)
     sys.exit(result.returncode)
+
+
+def _workers(extra: list[str]) -> list[str]:
+    """Two pytest-xdist workers, each taking whole modules (their shared stores and servers
+    are made once), the longest first (tests/conftest.py orders them); none when asked for
+    other workers (-n/--numprocesses, -p no:xdist) or when debugging (--pdb)."""
+    if any(arg.startswith(("-n", "--numprocesses", "--dist", "--pdb")) or arg == "no:xdist" for arg in extra):
+        return []
+    return ["-n", "2", "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 def bench(extra: list[str]) -> None:

@@ -8,6 +8,7 @@ Bad input is reported and counted, never silently dropped.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -52,11 +53,26 @@ def ensure_knowledge(store: GraphStore, kb: KnowledgeBase) -> str:
         return "same"
     if hasattr(store, "clear_default"):
         store.clear_default()
+    # Through the bulk path (several times faster than one transaction on a new store); the
+    # version goes in last, so a load cut short has no version and is redone by the next run.
+    store.add_quads(_knowledge_quads(kb, version))
+    store.add_default([ox.Quad(_VERSION_NODE, _VERSION_PRED, ox.Literal(version), ox.DefaultGraph())])
+    return "changed" if current else "loaded"
+
+
+_built: tuple[weakref.ref, str, list[ox.Quad]] | None = None
+
+
+def _knowledge_quads(kb: KnowledgeBase, version: str) -> list[ox.Quad]:
+    """Ontology and knowledge base as quads, built once per knowledge base and version in a
+    process (a process that makes many stores, like a test run, would rebuild it each time)."""
+    global _built
+    if _built is not None and _built[0]() is kb and _built[1] == version:
+        return _built[2]
     quads = rdf.ontology_quads() + rdf.knowledge_quads(
         kb.raw["persons"], kb.raw["countries"], kb.raw["organisations"], kb.raw["places"])
-    quads.append(ox.Quad(_VERSION_NODE, _VERSION_PRED, ox.Literal(version), ox.DefaultGraph()))
-    store.add_default(quads)
-    return "changed" if current else "loaded"
+    _built = (weakref.ref(kb), version, quads)
+    return quads
 
 
 def stored_hash(store: GraphStore, article_id: str) -> str | None:

@@ -30,3 +30,18 @@ def dev_store_shared(tmp_path_factory) -> str:
     """tests/data/dev (ten hand-written articles with gold): read only."""
     dev = ROOT / "tests" / "data" / "dev"
     return ingest_into(tmp_path_factory.mktemp("dev") / "store", dev / "articles", dev / "metadata.json")
+
+
+# The modules that take longest (measured on 2 loaded cores), longest first. `python3 tasks.py
+# test` runs two pytest-xdist workers that each take the next whole module when free
+# (--dist loadfile, kept in this order by --no-loadscope-reorder), so starting with these
+# keeps one worker from being left alone with a long module at the end.
+LONGEST_FIRST = ("test_robust_input", "test_pipeline", "test_robust_crash", "test_remote", "test_virtuoso",
+                 "test_robust_service", "test_events_store", "test_answers_exact", "test_robust_abuse",
+                 "test_robust_ingest", "test_ingest_kill", "test_evaluate", "test_relations", "test_server",
+                 "test_bulk", "test_queries_differential", "test_summary")
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: the rest keep their order

@@ -109,3 +109,53 @@ def test_estimate_total_counts_lines_and_files(tmp_path, corpus):
     (tmp_path / "a.txt").write_text("نص", encoding="utf-8")
     assert bulk.estimate_total([str(corpus), str(tmp_path)]) == 41
     assert bulk.estimate_total(["-"]) is None
+
+
+def test_stats_and_the_article_list_count_only_stored_articles(tmp_path, corpus, extractor):
+    """After a kill -9 between the bulk load and the hashes, `kg stats` and the articles
+    query count what is stored (graphs with their content hash), not the pending graph."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    articles = list(read_articles([str(corpus)]))
+    pending = next(a for a in articles if (e := bulk.extract_one(a, extractor)).meetings and e.statements)
+    kept = [a for a in articles if a.id != pending.id]
+    kept_path = tmp_path / "kept.jsonl"
+    kept_path.write_text("".join(line + "\n" for line in corpus.read_text(encoding="utf-8").splitlines()
+                                 if json.loads(line)["id"] != pending.id), encoding="utf-8")
+    location = tmp_path / "store"
+    store = EmbeddedStore(location)
+    ingest(store, [str(kept_path)], extractor=extractor, workers=1)
+    store.close()
+
+    def counts() -> tuple[dict, list[dict]]:
+        stats = CliRunner().invoke(app, ["stats", "--json", "--store", str(location)])
+        listed = CliRunner().invoke(app, ["query", "articles", "-f", "json", "--store", str(location)])
+        assert stats.exit_code == 0 and listed.exit_code == 0, stats.output + listed.output
+        figures = json.loads(stats.stdout)
+        del figures["quads"]  # the pending graph's quads are in the store, and counted as quads
+        return figures, json.loads(listed.stdout)["results"]["bindings"]
+
+    before = counts()
+    assert before[0]["articles"] == len(kept) == len(before[1]) == 39
+    # what the killed run left: the marker, the article's whole graph, no content hash
+    store = EmbeddedStore(location)
+    graph = rdf.graph_iri(pending.id)
+    extracted = bulk.extract_one(pending, extractor)
+    store.raw.update(f"INSERT DATA {{ {bulk.PENDING_NODE} {bulk.PENDING_PRED} {graph} }}")
+    store.raw.bulk_load(bulk._as_nquads(extracted.body, graph), format=ox.RdfFormat.N_QUADS)
+    everything = store.select("SELECT (COUNT(DISTINCT ?a) AS ?n) (COUNT(DISTINCT ?m) AS ?m) WHERE { GRAPH ?g { "
+                              f"?a a <{rdf.KGO.Article.value}> OPTIONAL {{ ?m a <{rdf.KGO.Meeting.value}> }} }} }}")
+    assert (int(everything[0]["n"].value), int(everything[0]["m"].value)) == (40, before[0]["meetings"] + extracted.meetings)
+    store.close()
+    assert counts() == before
+    # and the next ingest drops the pending graph, then stores the article whole
+    store = EmbeddedStore(location)
+    report = ingest(store, [str(corpus)], extractor=extractor, workers=1)
+    store.close()
+    assert (report.recovered, report.ingested, report.skipped_unchanged) == (1, 1, 39)
+    after = counts()
+    assert after[0]["articles"] == len(after[1]) == 40
+    assert after[0]["meetings"] == before[0]["meetings"] + extracted.meetings
+    assert after[0]["statements"] == before[0]["statements"] + extracted.statements

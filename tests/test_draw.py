@@ -2,8 +2,6 @@
 PNG, SVG and self-contained HTML, and an actor's timeline."""
 from __future__ import annotations
 
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,11 +17,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> str:
-    location = tmp_path_factory.mktemp("draw") / "store"
-    subprocess.run([sys.executable, "-m", "kg.cli", "ingest", str(ROOT / "seeds"), "--metadata",
-                    str(ROOT / "seeds" / "metadata.json"), "--store", str(location)], check=True, capture_output=True)
-    return str(location)
+def store(seeds_store_shared) -> str:
+    """The seeds, ingested once for the session (tests/conftest.py); only read here."""
+    return seeds_store_shared
 
 
 def test_network_png_and_svg(store, tmp_path):

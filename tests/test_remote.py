@@ -62,14 +62,13 @@ def kg(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def both(server, tmp_path_factory):
-    """The seeds ingested into the server and into an embedded store."""
-    local = str(tmp_path_factory.mktemp("embedded") / "store")
-    for store in (server, local):
-        done = kg("ingest", str(SEEDS), "--metadata", str(SEEDS / "metadata.json"), "--store", store, "--json")
-        assert done.returncode == 0, done.stderr
-        assert json.loads(done.stdout)["ingested"] == 5
-    return server, local
+def both(server, seeds_store_shared):
+    """The seeds ingested into the server by `kg ingest`, and the embedded store the session
+    ingested them into (tests/conftest.py; only read here)."""
+    done = kg("ingest", str(SEEDS), "--metadata", str(SEEDS / "metadata.json"), "--store", server, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ingested"] == 5
+    return server, seeds_store_shared
 
 
 @pytest.mark.parametrize("command", [

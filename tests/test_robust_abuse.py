@@ -20,7 +20,7 @@ import pytest
 import requests
 
 import test_robust_crash as crash
-from test_robust_service import CHEAP, CROSS_JOIN, ENV, KG, TOKEN, Server, ingest_seeds
+from test_robust_service import CHEAP, CROSS_JOIN, ENV, KG, TOKEN, Server
 
 from kg.server import limits
 from kg.server.worker import _api
@@ -31,9 +31,10 @@ GUARD_S = 60  # hang guard for anything a test waits for
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
+def seeded(tmp_path_factory, seeds_store_shared) -> Path:
+    """A copy of the seeds the session ingested (tests/conftest.py)."""
     store = tmp_path_factory.mktemp("abuse") / "store"
-    ingest_seeds(store)
+    subprocess.run(["cp", "-a", seeds_store_shared, str(store)], check=True)
     return store
 
 

@@ -22,7 +22,32 @@ SEED_WITH_MEETING = SEEDS / "000_498fb477b4349d6f.txt"
 LIMIT_BYTES = 5_000_000
 
 
+_KNOWLEDGE_ONLY: list[Path] = []  # set by the fixture below while this module runs
+
+
+@pytest.fixture(scope="module", autouse=True)
+def knowledge_only_store(tmp_path_factory):
+    """A store holding only the ontology and knowledge base, as a first ingest leaves it
+    before its first article. Each `kg ingest` here starts from a copy: the bad input is the
+    point, and loading the knowledge base into a new store is tested wherever one is made."""
+    from kg.ingest import ensure_knowledge
+    from kg.knowledge import default
+    from kg.store import EmbeddedStore
+
+    path = tmp_path_factory.mktemp("knowledge-only") / "store"
+    store = EmbeddedStore(path)
+    assert ensure_knowledge(store, default()) == "loaded"
+    store.close()
+    _KNOWLEDGE_ONLY[:] = [path]
+    yield path
+    _KNOWLEDGE_ONLY.clear()
+
+
 def run_kg(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    if args and args[0] == "ingest" and "--store" in args and _KNOWLEDGE_ONLY:
+        store = Path(cwd, args[max(i for i, a in enumerate(args) if a == "--store") + 1])  # the last one counts
+        if not store.exists():
+            shutil.copytree(_KNOWLEDGE_ONLY[0], store)
     # a wide console, so rich never wraps a message (and a file name) across lines
     env = {**os.environ, "COLUMNS": "500", "NO_COLOR": "1"}
     return subprocess.run([KG, *args], cwd=cwd, env=env, input=stdin, capture_output=True, timeout=120)

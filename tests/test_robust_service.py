@@ -101,9 +101,10 @@ def ingest_seeds(store: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def seeded_store(tmp_path_factory) -> Path:
+def seeded_store(tmp_path_factory, seeds_store_shared) -> Path:
+    """A copy of the seeds the session ingested (tests/conftest.py): a server holds it."""
     store = tmp_path_factory.mktemp("robust-service") / "store"
-    ingest_seeds(store)
+    shutil.copytree(seeds_store_shared, store)
     return store
 
 
@@ -117,10 +118,10 @@ def reader(seeded_store: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def writer(tmp_path_factory) -> Iterator[Server]:
+def writer(tmp_path_factory, seeds_store_shared) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("robust-writer")
     store = folder / "store"
-    ingest_seeds(store)
+    shutil.copytree(seeds_store_shared, store)
     (folder / "token").write_text(TOKEN + "\n", encoding="utf-8")
     server = Server(store, "--allow-update", "--token-file", str(folder / "token"), timeout_s=5.0)
     yield server
