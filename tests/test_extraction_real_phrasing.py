@@ -532,6 +532,15 @@ def test_those_who_come_forward_to_greet_a_guest(extractor):
          "held")]
 
 
+
+def test_talks_with_a_guest_on_a_visit_take_the_visits_day(extractor):
+    text = ("تحادث رئيس الجمهورية، عبد المجيد تبون، بمقر رئاسة الجمهورية، مع نظيره الفرنسي، إيمانويل ماكرون، الذي "
+            "يقوم بزيارة رسمية إلى الجزائر.\n\n"
+            "وشرع الرئيس ماكرون، عصر اليوم الخميس، في زيارة رسمية إلى الجزائر العاصمة على رأس وفد.")
+    assert meetings_of(extractor, text, "2022-08-25") == [
+        (["Abdelmadjid Tebboune", "Emmanuel Macron"], "2022-08-25", "Algiers", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")
