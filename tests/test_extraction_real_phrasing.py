@@ -497,12 +497,13 @@ def test_a_host_welcoming_a_list_of_arrivals(extractor):
 
 
 
-def test_talks_during_the_visit_take_the_visits_day_and_city(extractor):
+def test_talks_during_the_visit_take_the_visits_city_and_day_when_held(extractor):
+    # planned talks "during the visit" may come on any of its days: the city, no day
     text = ("في أول زيارة خارجية له منذ اندلاع الحرب، ناقش رئيس مجلس السيادة السوداني عبد الفتاح البرهان الأوضاع.\n\n"
             "وكان الفريق البرهان قد وصل العلمين، صباح اليوم الثلاثاء، على رأس وفد رفيع.\n\n"
             "وقال بيان لمجلس السيادة إن البرهان سيجري خلال الزيارة مباحثات مع الرئيس المصري عبد الفتاح السيسي.")
     assert meetings_of(extractor, text, "2023-08-29") == [
-        (["Abdel Fattah al-Burhan", "Abdel Fattah el-Sisi"], "2023-08-29", "El Alamein", "planned")]
+        (["Abdel Fattah al-Burhan", "Abdel Fattah el-Sisi"], None, "El Alamein", "planned")]
 
 
 
@@ -539,6 +540,15 @@ def test_talks_with_a_guest_on_a_visit_take_the_visits_day(extractor):
             "وشرع الرئيس ماكرون، عصر اليوم الخميس، في زيارة رسمية إلى الجزائر العاصمة على رأس وفد.")
     assert meetings_of(extractor, text, "2022-08-25") == [
         (["Abdelmadjid Tebboune", "Emmanuel Macron"], "2022-08-25", "Algiers", "held")]
+
+
+
+def test_two_leaders_who_discussed_on_a_first_visit_met_that_day_where_he_arrived(extractor):
+    text = ("في أول زيارة خارجية له منذ اندلاع الحرب، ناقش رئيس مجلس السيادة السوداني عبد الفتاح البرهان والرئيس "
+            "المصري عبد الفتاح السيسي سبل وقف إطلاق النار.\n\n"
+            "وكان الفريق البرهان قد وصل العلمين، صباح اليوم الثلاثاء، على رأس وفد رفيع.")
+    assert meetings_of(extractor, text, "2023-08-29") == [
+        (["Abdel Fattah al-Burhan", "Abdel Fattah el-Sisi"], "2023-08-29", "El Alamein", "held")]
 
 
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):

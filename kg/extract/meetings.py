@@ -60,6 +60,7 @@ _HONORIFIC_PRONOUN = re.compile(r"(?:سموه|سموها|جلالته|فخامت
 _JOURNEY_AHEAD = re.compile(r"(?<![\u0621-\u064a])و?(?:س?يتوجه|س?تتوجه|س?يصل|س?تصل|س?يزور|س?تزور|س?يتجه|س?يسافر)(?![\u0621-\u064a])")
 _ARRIVED_LIST = re.compile(r"(?<![\u0621-\u064a])(?:حيث\s+)?(?:وصل|وصلت|وصلوا)\s+(?:كل|كلا)\s+من\s*:?")
 _DURING_VISIT = re.compile(r"(?<![\u0621-\u064a])(?:(?:خلال|اثناء|في اطار|ضمن)\s+(?:الزياره|زيارته|زيارتها|هذه الزياره)"
+                           r"|في\s+(?:اول\s+)?زياره"
                            r"|(?:الذي|التي)\s+(?:يقوم|تقوم)\s+بزياره)(?![\u0621-\u064a])")
 _GREETED = re.compile(r"(?<![\u0621-\u064a])و?(?P<w>تقدم|تقدمت)\s+(?:بالسلام|للسلام)\s+علي(?![\u0621-\u064a])")
 _AGAIN = re.compile(r"(?<![\u0621-\u064a])(?:مجددا|مره اخري|مره ثانيه|ثانيه|مقبل|المقبل|المقبله|القادم|القادمه)(?![\u0621-\u064a])")
@@ -335,10 +336,16 @@ class MeetingFinder:
             pair = len(after) >= 2 and re.fullmatch(r"[\s،,]*و\s*", ctx.text[after[0].end:after[1].start])
             if not (partner or pair or fold_key(word).endswith(("عا", "عان"))):
                 return []
-        is_talk_verb = fold_key(word).startswith(("بحث", "تباحث"))
+        is_talk_verb = fold_key(word).startswith(("بحث", "تباحث", "ناقش"))
         if is_talk_verb:
-            # "بحث X مع Y": a meeting only with a "مع" partner
+            # "بحث X مع Y": a meeting only with a "مع" partner, or two subjects ("ناقش البرهان والسيسي")
             with_pos = ctx.text.find("مع", match.end(), end)
+            pair = len(after) >= 2 and after[0].kind == after[1].kind == "person" and \
+                after[0].start - match.end() <= 3 and re.fullmatch(r"\s*و\s*", ctx.text[after[0].end:after[1].start])
+            if pair and (with_pos < 0 or with_pos > after[1].end):
+                return self._make([_actors(after[:2])], self._status(word, start, match.start(), end), word, match,
+                                  bool(_PLUPERFECT.search(ctx.text, max(start, match.start() - 90), match.start() + 1)),
+                                  past_verb=not fold_key(word).startswith(("ي", "ت", "س")))
             if with_pos < 0 or not [m for m in after if m.start > with_pos]:
                 return []
         status = self._status(word, start, match.start(), end)
@@ -709,9 +716,10 @@ class MeetingFinder:
             dates = [d for d in ctx.dates if visit.start <= d.start < visit.end and d.value and len(d.value) == 10]
             if not place and not dates:
                 continue  # "في أول زيارة خارجية له": a visit named, not where or when
-            if place:
+            if place and meeting.place is None:
                 meeting.place = place
-            if dates and meeting.date is None:
+            if dates and meeting.date is None and meeting.status == "held":
+                # a planned meeting "during the visit" may come on any of its days: no day of its own
                 meeting.date, meeting.date_span = dates[0].value, (dates[0].start, dates[0].end)
             return
 
