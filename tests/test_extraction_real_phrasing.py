@@ -102,7 +102,7 @@ def test_a_common_short_name_counts_once_the_report_names_its_country(extractor)
             "وفي مطار العاصمة كان في استقبال شي الذي وصل في زيارة دولة، الرئيس الكازاخي، قاسم جومارت توكايف، "
             "ثم توجه الزعيمان إلى قصر الرئاسة لبحث العلاقات بين كازاخستان والصين.")
     assert meetings_of(extractor, text, "2022-09-14") == [
-        (["Kassym-Jomart Tokayev", "Xi Jinping"], None, None, "held")]
+        (["Kassym-Jomart Tokayev", "Xi Jinping"], "2022-09-13", None, "held")]  # welcomed on arrival, "أمس"
 
 
 
