@@ -259,7 +259,7 @@ async def in_worker(service: Service, request: dict, client: str, family: str):
     service.in_flight += 1
     try:
         deadline = time.monotonic() + settings.timeout
-        return await run_in_threadpool(service.pool.run, {**request, "generation": service.generation}, deadline)
+        return await service.pool.run({**request, "generation": service.generation}, deadline)
     except QueryTimeout:
         raise _error(503, f"request cancelled: it ran longer than the time limit of {settings.timeout:g} s",
                      {"Retry-After": "1"}) from None

@@ -177,7 +177,7 @@ def serve(connection: Connection, path: str) -> None:
                 header, body = answer(store, request)
             except _Stale as stale:
                 header, body = {"status": 500, "message": f"store error: {stale.__cause__}"}, b""
-        connection.send_bytes(json.dumps(header).encode())
+        connection.send_bytes(json.dumps({**header, "size": len(body)}).encode())
         connection.send_bytes(body)
 
 
