@@ -82,8 +82,9 @@ class NamedQuery:
     fast_path: str | None = None  # an equivalent named query ...
     fast_path_unless: tuple[str, ...] = ()  # ... usable when none of these parameters is set
 
-    def bind(self, values: dict[str, str | None] | None = None) -> str:
-        """The query text with parameters bound; unknown parameter names are an error."""
+    def validate(self, values: dict[str, str | None] | None = None) -> dict[str, str]:
+        """The values that are set, once checked: unknown names, missing required ones and
+        values that are not of their parameter's type are errors."""
         values = {k: v for k, v in (values or {}).items() if v not in (None, "")}
         known = {p.name for p in self.params}
         unknown = set(values) - known
@@ -94,6 +95,14 @@ class NamedQuery:
         if missing:
             raise ValueError(f"query {self.name!r} needs the parameter {', '.join(missing)} "
                              f"(e.g. {self.example or ', '.join(m + '=...' for m in missing)})")
+        for param in self.params:
+            if param.name in values:
+                param.term(values[param.name])
+        return values
+
+    def bind(self, values: dict[str, str | None] | None = None) -> str:
+        """The query text with parameters bound; unknown parameter names are an error."""
+        values = self.validate(values)
         if not self.params:
             return self.text
         row = " ".join(str(p.term(values[p.name])) if p.name in values else "UNDEF" for p in self.params)

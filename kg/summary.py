@@ -83,14 +83,15 @@ def participants(store: GraphStore, graphs: Iterable[ox.NamedNode] | None = None
     return {row["actor"].value for row in store.select(text) if "actor" in row}
 
 
-def choose(store: GraphStore, query: queries.NamedQuery,
-           values: dict[str, str | None]) -> tuple[queries.NamedQuery, dict[str, str | None]]:
+def choose(store: GraphStore, query: queries.NamedQuery, values: dict[str, str | None],
+           complete: bool | None = None) -> tuple[queries.NamedQuery, dict[str, str | None]]:
     """The query to run for `query` with `values`: its fast path when the conditions hold
-    and the summary is complete, else itself. Parameters the fast path lacks are unset."""
+    and the summary is complete (`complete`, when the caller knows, else asked of the
+    store), else itself. Parameters the fast path lacks are unset."""
     if not query.fast_path or any(values.get(name) not in (None, "") for name in query.fast_path_unless):
         return query, values
     fast = queries.get(query.fast_path)
-    if not getattr(store, "runs_fast_paths", True) or not is_complete(store):
+    if not getattr(store, "runs_fast_paths", True) or not (is_complete(store) if complete is None else complete):
         return query, values
     taken = {p.name for p in fast.params}
     return fast, {name: value for name, value in values.items() if name in taken}
@@ -167,10 +168,14 @@ def refresh(store: GraphStore, touched: Iterable[str] | None = None, *,
     return Refresh(full, len(targets), rows, time.monotonic() - started)
 
 
-def bound_text(store: GraphStore, query: queries.NamedQuery | str, values: dict[str, str | None]) -> str:
-    """A named query's text with `values` bound, through its fast path when that holds.
-    Validates `values` against `query` first, so errors name the query the user asked for."""
+def bound_text(store: GraphStore, query: queries.NamedQuery | str, values: dict[str, str | None],
+               complete: bool | None = None) -> str:
+    """A named query's text with `values` bound, through its fast path when that holds
+    (`complete`: see `choose`). Validates `values` against `query` first, so errors name
+    the query the user asked for."""
     query = queries.get(query) if isinstance(query, str) else query
-    text = query.bind(values)
-    chosen, kept = choose(store, query, values)
-    return text if chosen is query else chosen.bind(kept)
+    chosen, kept = choose(store, query, values, complete)
+    if chosen is query:
+        return query.bind(values)
+    query.validate(values)
+    return chosen.bind(kept)
