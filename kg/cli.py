@@ -392,7 +392,9 @@ def _select_named(graph_store, name: str, params: dict) -> list[dict]:
 def _actor_iri(name: str, store) -> str:
     from kg.lookups import AmbiguousActor, UnknownActor, resolve_actor
 
-    present = {row["key"].value for row in store.select(named_queries.get("actors").text)}
+    from kg.remote import store_query
+
+    present = {row["key"].value for row in store.select(store_query("actor-keys"))}  # not `actors`: no counting
     try:
         return resolve_actor(name, present=present).iri
     except UnknownActor as error:
@@ -410,10 +412,14 @@ def meetings(
     actor: Optional[str] = typer.Option(None, "--actor", "-a", help="English or Arabic name, part of it, or Wikidata id."),
     since: Optional[str] = typer.Option(None, "--since", help="On or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="On or before this date."),
+    limit: int = typer.Option(100, "--limit", min=0, help="At most this many meetings (a page); 0 for all."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many meetings first (the next page)."),
     store: Optional[str] = StoreOption,
     as_json: bool = JsonOption,
 ) -> None:
     """List meetings, newest first, with place, participants, articles and evidence.
+
+    A page at a time (--limit, 100 by default); a line on standard error says how to get the next.
 
     Examples:  kg meetings --actor Putin --since 2020   kg meetings --actor "خامنئي" --json
     """
@@ -425,9 +431,16 @@ def meetings(
         raise typer.BadParameter(str(error))
     graph_store = _open(store, read_only=True)
     try:
-        rows = _select_named(graph_store, "meetings", {"actor": _actor_iri(actor, graph_store) if actor else None, **bounds})
+        page = {"limit": str(limit + 1), "offset": str(offset)} if limit else {"offset": str(offset)}
+        rows = _select_named(graph_store, "meetings", {"actor": _actor_iri(actor, graph_store) if actor else None,
+                                                       **bounds, **page})
     finally:
         graph_store.close()
+    more = bool(limit) and len(rows) > limit
+    rows = rows[:limit] if limit else rows
+    if more or offset:
+        shown = f"meetings {offset + 1}-{offset + len(rows)}" if rows else f"no meetings after the first {offset}"
+        err.print(f"{shown}" + (f"; more with --offset {offset + limit} (or --limit 0 for all)" if more else ""))
     for row in rows:  # GROUP_CONCAT has no order: sorted, so the same store prints the same
         row["participants"] = sorted(p for p in row.get("participants", "").split(" | ") if p)
         row["articles"] = sorted(a for a in row.get("articles", "").split(" | ") if a)
