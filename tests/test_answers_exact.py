@@ -670,3 +670,82 @@ def test_kg_events(seeds_store_shared):
             (None, "2015-11-23", "Tehran", [ROUHANI, PUTIN], 1, [D001])]
     assert [g[0] or g[1] for g in got] == [w[0] or w[1] for w in want]  # newest first; one day in any order
     assert sorted(map(repr, got)) == sorted(map(repr, want))
+
+
+# ---------------------------------------------------------------------------
+# Paging: the listings a page at a time (CLI, named queries, HTTP, API)
+# ---------------------------------------------------------------------------
+
+
+def _pages(fetch, size: int) -> list:
+    """Every page of `size` rows, in order, until one comes back short."""
+    rows, offset = [], 0
+    while True:
+        page = fetch(size, offset)
+        rows += page
+        if len(page) < size:
+            return rows
+        offset += size
+
+
+@pytest.mark.parametrize("name, params", [("actors", ()), ("articles", ()), ("meetings", ()),
+                                          ("meetings", (f"actor={PUTIN_IRI}",))])
+def test_named_listing_pages_concatenate_to_the_whole_list(seeds_store_shared, name, params):
+    whole = named(seeds_store_shared, name, *params)
+    assert len(whole) == {"actors": 10, "articles": 5, "meetings": 9 if not params else 5}[name]
+    for size in (1, 2, 4):
+        assert _pages(lambda n, at: named(seeds_store_shared, name, *params, f"limit={n}", f"offset={at}"), size) == whole
+
+
+def test_named_listing_pages_hold_exactly_their_rows(seeds_store_shared):
+    actors = NAMED["actors"](named(seeds_store_shared, "actors", "limit=3", "offset=3"))
+    assert actors == [("ebrahim-raisi", RAISI, 2, 8), ("bashar-al-assad", ASSAD, 2, 2), ("hassan-rouhani", ROUHANI, 2, 0)]
+    articles = NAMED["articles"](named(seeds_store_shared, "articles", "limit=2", "offset=1"))
+    assert articles == [(D003, PUBLISHED[D003], 2, sum(n for (d, _), n in SEED_STATEMENTS.items() if d == D003)),
+                        (D002, PUBLISHED[D002], 1, sum(n for (d, _), n in SEED_STATEMENTS.items() if d == D002))]
+    assert named(seeds_store_shared, "articles", "offset=5") == []
+    assert "limit: must be 0 or more" in " ".join(named(seeds_store_shared, "articles", "limit=-1", code=2).split())
+
+
+def test_kg_meetings_shows_a_page_and_says_how_to_get_the_next(seeds_store_shared):
+    everything = kg(seeds_store_shared, "meetings", "--limit", "0", "--json")
+    assert len(everything) == 9 and kg(seeds_store_shared, "meetings", "--json") == everything  # 100 by default
+    first = runner.invoke(app, ["meetings", "--limit", "4", "--json", "--store", seeds_store_shared])
+    assert first.exit_code == 0 and json.loads(first.stdout) == everything[:4]
+    assert " ".join(first.stderr.split()) == "meetings 1-4; more with --offset 4 (or --limit 0 for all)"
+    last = runner.invoke(app, ["meetings", "--limit", "4", "--offset", "8", "--json", "--store", seeds_store_shared])
+    assert json.loads(last.stdout) == everything[8:] and " ".join(last.stderr.split()) == "meetings 9-9"
+    assert _pages(lambda n, at: kg(seeds_store_shared, "meetings", "--limit", str(n), "--offset", str(at), "--json"),
+                  2) == everything
+    putin = kg(seeds_store_shared, "meetings", "--actor", "Putin", "--limit", "3", "--offset", "3", "--json")
+    assert putin == kg(seeds_store_shared, "meetings", "--actor", "Putin", "--json")[3:]
+    same_meetings(meeting_rows(putin), [m for m in SEED_MEETINGS if PUTIN in m[4]][3:])
+
+
+def test_named_listing_pages_over_http(server):
+    def rows(name, **params):
+        reply = requests.get(server[0] + f"/queries/{name}", params=params, timeout=60)
+        assert reply.status_code == 200, reply.text
+        assert reply.headers["X-KG-Result-Count"] == str(len(reply.json()["results"]["bindings"]))
+        return [{k: v["value"] for k, v in b.items()} for b in reply.json()["results"]["bindings"]]
+
+    assert [r["key"] for r in rows("actors", limit="2", offset="8")] == ["dmitry-peskov", "RUS"]
+    assert [r["documentId"] for r in rows("articles", limit="2", offset="1")] == [D003, D002]
+    assert _pages(lambda n, at: rows("meetings", limit=str(n), offset=str(at)), 2) == rows("meetings")
+    refused = requests.get(server[0] + "/queries/articles", params={"limit": "two"}, timeout=60)
+    assert refused.status_code == 400 and "parameter limit: not an integer" in refused.text
+
+
+def test_api_meetings_pages_with_total_and_next(server):
+    whole = api(server, "/api/meetings", actor="Putin")
+    assert (whole["total"], whole["offset"], len(whole["meetings"]), "next" in whole) == (5, 0, 5, False)
+    page = api(server, "/api/meetings", actor="Putin", limit="2")
+    assert (page["total"], page["meetings"], page["next"]) == (5, whole["meetings"][:2],
+                                                               "/api/meetings?actor=Putin&limit=2&offset=2")
+    followed, link = [], "/api/meetings?actor=Putin&limit=2"
+    while link:
+        reply = requests.get(server[0] + link, timeout=60).json()
+        followed += reply["meetings"]
+        link = reply.get("next")
+    assert followed == whole["meetings"]
+    assert api(server, "/api/meetings", 400, actor="Putin", offset="-1")["parameter"] == "offset"
