@@ -187,6 +187,10 @@ class KGO:
     MetWithSummary = NamedNode(KGO_NS + "MetWithSummary")
     summaryActor = NamedNode(KGO_NS + "summaryActor")
     summaryCounterpart = NamedNode(KGO_NS + "summaryCounterpart")
+    ActorSummary = NamedNode(KGO_NS + "ActorSummary")
+    summaryOf = NamedNode(KGO_NS + "summaryOf")
+    actorRecord = NamedNode(KGO_NS + "actorRecord")
+    summaryCovers = NamedNode(KGO_NS + "summaryCovers")
     counterpartKey = NamedNode(KGO_NS + "counterpartKey")
     counterpartName = NamedNode(KGO_NS + "counterpartName")
     heldMeetingCount = NamedNode(KGO_NS + "heldMeetingCount")
@@ -342,6 +346,11 @@ DEFAULT_GRAPH_STANDIN = NamedNode(f"{ID_NS}graph/default")
 def summary_row_iri(actor: NamedNode, counterpart: NamedNode) -> NamedNode:
     """One row of the met-with summary: the actor's side of its meetings with the counterpart."""
     return NamedNode(f"{ID_NS}met-with/{_digest(actor.value, counterpart.value)}")
+
+
+def actor_summary_iri(actor: NamedNode) -> NamedNode:
+    """An actor's row in the summary: its meetings and statements counted (for `actors`)."""
+    return NamedNode(f"{ID_NS}actor-summary/{_digest(actor.value)}")
 
 
 def statement_iri(article_id: str, content: Span) -> NamedNode:
@@ -748,6 +757,25 @@ def summary_quads(actor: NamedNode, row: dict) -> list[Quad]:
     return quads
 
 
-def summary_complete_quad() -> Quad:
-    """The mark that the summary matches the article graphs."""
-    return Quad(SUMMARY_GRAPH, KGO.summaryComplete, _TRUE, SUMMARY_GRAPH)
+# An actor's row (kgo:actorRecord): counts, key and label in one literal, which
+# queries/actor-list.rq splits; the label's language tag is a field of its own.
+ACTOR_RECORD = ("meetings", "statements", "key", "labelLanguage", "label")
+
+
+def actor_summary_quads(actor: NamedNode, row: dict) -> list[Quad]:
+    """One actors.rq row (terms keyed by column) of `actor` as summary quads."""
+    node, graph = actor_summary_iri(actor), SUMMARY_GRAPH
+    label = row.get("label")
+    fields = {"meetings": row["meetings"].value, "statements": row["statements"].value, "key": row["key"].value,
+              "labelLanguage": (label.language or "") if isinstance(label, Literal) else "",
+              "label": label.value if label is not None else ""}
+    record = "\t".join(fields[c].replace("\t", " ") for c in ACTOR_RECORD)
+    return [Quad(node, RDF.type, KGO.ActorSummary, graph), Quad(node, KGO.summaryOf, actor, graph),
+            Quad(node, KGO.actorRecord, Literal(record), graph)]
+
+
+def summary_complete_quads() -> list[Quad]:
+    """The marks that the summary matches the article graphs, and that it holds the actor
+    rows (a summary written before them lacks this mark, and so counts as incomplete)."""
+    return [Quad(SUMMARY_GRAPH, KGO.summaryCovers, KGO.ActorSummary, SUMMARY_GRAPH),
+            Quad(SUMMARY_GRAPH, KGO.summaryComplete, _TRUE, SUMMARY_GRAPH)]

@@ -293,6 +293,7 @@ NAMED = {
                                            for r in rows), key=repr),
     "actor-statements": lambda rows: Counter(r["documentId"] for r in rows),
     "actors": lambda rows: [(r["key"], r["label"], int(r["meetings"]), int(r["statements"])) for r in rows],
+    "actor-list": lambda rows: [(r["key"], r["label"], int(r["meetings"]), int(r["statements"])) for r in rows],
     "articles": lambda rows: [(r["documentId"], r["published"], int(r["meetings"]), int(r["statements"])) for r in rows],
     "met-with": lambda rows: [(r["key"], int(r["meetings"]), int(r["plannedMeetings"]), r.get("first"), r.get("last"),
                                r.get("firstReported"), r.get("lastReported"), r.get("places", ""),
@@ -350,6 +351,13 @@ SEED_NAMED = [
         (RAISI, "ebrahim-raisi", 2, 8), (ASSAD, "bashar-al-assad", 2, 2), (ROUHANI, "hassan-rouhani", 2, 0),
         (ASHTIANI, "mohammad-reza-ashtiani", 1, 8), (AHMADIAN, "ali-akbar-ahmadian", 1, 3),
         ("Dmitry Peskov", "dmitry-peskov", 0, 3), ("Russia", "RUS", 0, 1)]]),
+    ("actor-list", (), [(k, label, m, s) for label, k, m, s in [
+        (PUTIN, "vladimir-putin", 5, 19), (KHAMENEI, "ali-khamenei", 3, 33), (SHOIGU, "sergei-shoigu", 2, 10),
+        (RAISI, "ebrahim-raisi", 2, 8), (ASSAD, "bashar-al-assad", 2, 2), (ROUHANI, "hassan-rouhani", 2, 0),
+        (ASHTIANI, "mohammad-reza-ashtiani", 1, 8), (AHMADIAN, "ali-akbar-ahmadian", 1, 3),
+        ("Dmitry Peskov", "dmitry-peskov", 0, 3), ("Russia", "RUS", 0, 1)]]),
+    ("actor-list", ("limit=2", "offset=7"), [("ali-akbar-ahmadian", AHMADIAN, 1, 3), ("dmitry-peskov", "Dmitry Peskov", 0, 3)]),
+    ("actors", (f"actor={KHAMENEI_IRI}",), [("ali-khamenei", KHAMENEI, 3, 33)]),
     ("articles", (), [(d, PUBLISHED[d], meetings, sum(n for (doc, _), n in SEED_STATEMENTS.items() if doc == d))
                       for d, meetings in [(D004, 2), (D003, 2), (D002, 1), (D000, 2), (D001, 2)]]),
     ("met-with", (f"actor={PUTIN_IRI}",), _putin_rows()),
