@@ -199,7 +199,7 @@ def paired(store: Path, args) -> dict:
     """Both servers up over copies of `store`; for each query and client count, `rounds`
     rounds of kg then oxigraph (never at once), so the ratio of each round compares the two
     under the same load on the machine. The median of the rounds' figures is reported."""
-    mix = issue_mix(store)
+    mix = [item for item in issue_mix(store) if not args.only or any(w in item["name"] for w in args.only)]
     clients = [int(c) for c in str(args.clients).split(",")]
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="kg-bench-serve-") as tmp:
@@ -289,6 +289,7 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8")
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
     parser.add_argument("--max-seconds", type=float, default=10.0)
+    parser.add_argument("--only", action="append", help="measure only the requests whose name holds this")
     parser.add_argument("--quick", action="store_true", help="300 articles, one round of 1 s")
     parser.add_argument("--markdown", type=Path, default=ROOT / "bench" / "SERVER.md")
     args = parser.parse_args()
