@@ -429,18 +429,14 @@ def meetings(
         bounds = date_bounds(since, until)  # --until 2019: to the end of 2019, as everywhere
     except ValueError as error:
         raise typer.BadParameter(str(error))
+    from kg.cli_lists import page
+
     graph_store = _open(store, read_only=True)
     try:
-        page = {"limit": str(limit + 1), "offset": str(offset)} if limit else {"offset": str(offset)}
-        rows = _select_named(graph_store, "meetings", {"actor": _actor_iri(actor, graph_store) if actor else None,
-                                                       **bounds, **page})
+        rows = page(graph_store, "meetings", {"actor": _actor_iri(actor, graph_store) if actor else None, **bounds},
+                    limit, offset, "meetings")
     finally:
         graph_store.close()
-    more = bool(limit) and len(rows) > limit
-    rows = rows[:limit] if limit else rows
-    if more or offset:
-        shown = f"meetings {offset + 1}-{offset + len(rows)}" if rows else f"no meetings after the first {offset}"
-        err.print(f"{shown}" + (f"; more with --offset {offset + limit} (or --limit 0 for all)" if more else ""))
     for row in rows:  # GROUP_CONCAT has no order: sorted, so the same store prints the same
         row["participants"] = sorted(p for p in row.get("participants", "").split(" | ") if p)
         row["articles"] = sorted(a for a in row.get("articles", "").split(" | ") if a)
@@ -611,10 +607,11 @@ def evaluate(
 
 
 def _register_command_groups() -> None:
-    from kg import cli_actors, cli_events, cli_scale
+    from kg import cli_actors, cli_events, cli_lists, cli_scale
 
     cli_actors.register(app)
     cli_events.register(app)
+    cli_lists.register(app)
     cli_scale.register(app)
 
 

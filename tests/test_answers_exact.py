@@ -757,3 +757,21 @@ def test_api_meetings_pages_with_total_and_next(server):
         link = reply.get("next")
     assert followed == whole["meetings"]
     assert api(server, "/api/meetings", 400, actor="Putin", offset="-1")["parameter"] == "offset"
+
+
+def test_kg_actors_and_kg_articles_page_the_listings(seeds_store_shared):
+    store = seeds_store_shared
+    page = runner.invoke(app, ["actors", "--limit", "3", "--offset", "3", "--json", "--store", store])
+    assert page.exit_code == 0, page.output
+    assert [(r["key"], r["label"], r["meetings"], r["statements"]) for r in json.loads(page.stdout)] == [
+        ("ebrahim-raisi", RAISI, "2", "8"), ("bashar-al-assad", ASSAD, "2", "2"), ("hassan-rouhani", ROUHANI, "2", "0")]
+    assert " ".join(page.stderr.split()) == "actors 4-6; more with --offset 6 (or --limit 0 for all)"
+    assert kg(store, "actors", "--json") == named(store, "actors")  # ten: one page of 50
+    assert _pages(lambda n, at: kg(store, "actors", "--limit", str(n), "--offset", str(at), "--json"), 4) == \
+        named(store, "actors")
+    articles = kg(store, "articles", "--json")
+    assert [(r["documentId"], r["published"], r["meetings"]) for r in articles] == [
+        (D004, PUBLISHED[D004], "2"), (D003, PUBLISHED[D003], "2"), (D002, PUBLISHED[D002], "1"),
+        (D000, PUBLISHED[D000], "2"), (D001, PUBLISHED[D001], "2")]
+    beyond = runner.invoke(app, ["articles", "--offset", "5", "--json", "--store", store])
+    assert json.loads(beyond.stdout) == [] and " ".join(beyond.stderr.split()) == "no articles after the first 5"
