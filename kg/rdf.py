@@ -188,7 +188,6 @@ class KGO:
     summaryActor = NamedNode(KGO_NS + "summaryActor")
     summaryCounterpart = NamedNode(KGO_NS + "summaryCounterpart")
     ActorSummary = NamedNode(KGO_NS + "ActorSummary")
-    summaryOf = NamedNode(KGO_NS + "summaryOf")
     actorRecord = NamedNode(KGO_NS + "actorRecord")
     summaryCovers = NamedNode(KGO_NS + "summaryCovers")
     counterpartKey = NamedNode(KGO_NS + "counterpartKey")
@@ -346,11 +345,6 @@ DEFAULT_GRAPH_STANDIN = NamedNode(f"{ID_NS}graph/default")
 def summary_row_iri(actor: NamedNode, counterpart: NamedNode) -> NamedNode:
     """One row of the met-with summary: the actor's side of its meetings with the counterpart."""
     return NamedNode(f"{ID_NS}met-with/{_digest(actor.value, counterpart.value)}")
-
-
-def actor_summary_iri(actor: NamedNode) -> NamedNode:
-    """An actor's row in the summary: its meetings and statements counted (for `actors`)."""
-    return NamedNode(f"{ID_NS}actor-summary/{_digest(actor.value)}")
 
 
 def statement_iri(article_id: str, content: Span) -> NamedNode:
@@ -763,15 +757,16 @@ ACTOR_RECORD = ("meetings", "statements", "key", "labelLanguage", "label")
 
 
 def actor_summary_quads(actor: NamedNode, row: dict) -> list[Quad]:
-    """One actors.rq row (terms keyed by column) of `actor` as summary quads."""
-    node, graph = actor_summary_iri(actor), SUMMARY_GRAPH
+    """One actors.rq row (terms keyed by column) of `actor` as summary quads: one triple,
+    the actor's own kgo:actorRecord in the summary graph (one stored term to read per actor,
+    where a row node of its own would cost two)."""
+    graph = SUMMARY_GRAPH
     label = row.get("label")
     fields = {"meetings": row["meetings"].value, "statements": row["statements"].value, "key": row["key"].value,
               "labelLanguage": (label.language or "") if isinstance(label, Literal) else "",
               "label": label.value if label is not None else ""}
     record = "\t".join(fields[c].replace("\t", " ") for c in ACTOR_RECORD)
-    return [Quad(node, RDF.type, KGO.ActorSummary, graph), Quad(node, KGO.summaryOf, actor, graph),
-            Quad(node, KGO.actorRecord, Literal(record), graph)]
+    return [Quad(actor, KGO.actorRecord, Literal(record), graph)]
 
 
 def summary_complete_quads() -> list[Quad]:

@@ -20,7 +20,7 @@ Correctness comes before speed:
   participants of replaced articles included); when that is most actors, or the summary
   was not complete before, everything is.
 - Each actor also has one row of `actors.rq` (its meetings and statements counted, key,
-  label: kgo:ActorSummary), so the `actors` listing reads them (`actor-list.rq`) rather
+  label: the actor's kgo:actorRecord), so the `actors` listing reads them (`actor-list.rq`) rather
   than counting every meeting and statement of the store (10 s at 100,000 articles).
   Speakers count as touched like participants. A summary written before these rows
   exists lacks the kgo:summaryCovers mark and counts as incomplete until rebuilt.
