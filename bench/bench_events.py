@@ -7,12 +7,17 @@ case). Each configuration runs `--repeat` times; the median is reported, as rati
 against the run without events in the same process (never as absolute thresholds). CPU
 time is reported beside wall time: on a shared, loaded machine it is the steadier figure.
 
-    .venv/bin/python bench/bench_events.py                 # 10,000 + 1,000 articles
-    .venv/bin/python bench/bench_events.py --articles 100000 --more 5000
+    .venv/bin/python bench/bench_events.py                 # 10,000 + 100 articles
+    .venv/bin/python bench/bench_events.py --articles 100000 --more 1000 --workers 2
+
+Results go to bench/EVENTS.md and bench/out/events.json (bench/run.py folds them into
+bench/REPORT.md). With --workers above 1 extraction runs in child processes, so the CPU
+time is the ingesting process's own (writes, events, summary), not the extraction's.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import sys
@@ -44,22 +49,26 @@ def one(first: Path, second: Path, work: Path, events: bool, workers: int, extra
     report = ingest(store, [str(first)], events=events, workers=workers, extractor=extractor)
     bulk, bulk_cpu = time.perf_counter() - started, time.process_time() - cpu
     bulk_events = report.events.seconds if report.events else 0.0
+    bulk_summary = report.summary.seconds if report.summary else 0.0
     started, cpu = time.perf_counter(), time.process_time()
     report = ingest(store, [str(second)], events=events, workers=workers, extractor=extractor)
     incremental, incremental_cpu = time.perf_counter() - started, time.process_time() - cpu
     incremental_events = report.events.seconds if report.events else 0.0
+    incremental_summary = report.summary.seconds if report.summary else 0.0
     store.close()
-    return {"bulk": bulk, "bulk_cpu": bulk_cpu, "bulk_events": bulk_events, "incremental": incremental,
-            "incremental_cpu": incremental_cpu, "incremental_events": incremental_events}
+    return {"bulk": bulk, "bulk_cpu": bulk_cpu, "bulk_events": bulk_events, "bulk_summary": bulk_summary,
+            "incremental": incremental, "incremental_cpu": incremental_cpu, "incremental_events": incremental_events,
+            "incremental_summary": incremental_summary}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=10_000)
-    ap.add_argument("--more", type=int, default=1_000)
+    ap.add_argument("--more", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "EVENTS.md")
+    ap.add_argument("--json", type=Path, default=Path(__file__).resolve().parent / "out" / "events.json")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-bench-events-"))
     try:
@@ -76,12 +85,15 @@ def main() -> int:
         def median(events: bool, key: str) -> float:
             return statistics.median(r[key] for r in runs[events])
 
-        rows = []
+        rows, results = [], {"articles": args.articles, "more": args.more, "repeat": args.repeat,
+                             "workers": args.workers, "runs": {"without": runs[False], "with": runs[True]}}
         for case, n in (("bulk", args.articles), ("incremental", args.more)):
             plain, merged = median(False, case), median(True, case)
             plain_cpu, merged_cpu = median(False, case + "_cpu"), median(True, case + "_cpu")
-            rows.append(f"| {case} | {n:,} | {n / plain:.0f} | {n / merged:.0f} | {plain / merged:.2f} "
-                        f"| {plain_cpu / merged_cpu:.2f} | {median(True, case + '_events'):.2f} s |")
+            results[case] = {"throughput_ratio": plain / merged, "cpu_ratio": plain_cpu / merged_cpu}
+            rows.append(f"| {case} | {n:,} | {plain:.1f} s | {merged:.1f} s | {n / plain:.0f} | {n / merged:.0f} "
+                        f"| {plain / merged:.2f} | {plain_cpu / merged_cpu:.2f} | {median(True, case + '_events'):.2f} s "
+                        f"| {median(False, case + '_summary'):.1f} s / {median(True, case + '_summary'):.1f} s |")
         text = "\n".join([
             "# Ingest cost of merging reports into events",
             "",
@@ -89,13 +101,16 @@ def main() -> int:
             f"--workers {args.workers}`: synthetic corpus (bench/corpus.py), embedded store, in-process ingest; "
             "median of the runs. 'incremental': the further articles into the store holding the first ones.",
             "",
-            "| case | articles | articles/s without events | with events | throughput ratio (with/without) "
-            "| CPU-time ratio (without/with) | event refresh (wall) |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| case | articles | time without events | with events | articles/s without | with "
+            "| throughput ratio (with/without) | CPU-time ratio (without/with) | event refresh (wall) "
+            "| met-with summary refresh (without / with) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             *rows,
             "",
         ])
         args.out.write_text(text, encoding="utf-8")
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
         print(text)
     finally:
         shutil.rmtree(work, ignore_errors=True)

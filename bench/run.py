@@ -16,7 +16,7 @@ baseline measured in the same run (machines are noisy; ratios travel better):
   quads/s, peak memory of the whole process tree, store bytes per article;
 - named-query latency (p50/p95) at each size, after `optimize()`;
 - remote ingest into `oxigraph serve` versus the embedded store;
-- bench/bench_server.py and bench/bench_relations.py (other benchmarks), folded in.
+- bench/bench_server.py, bench/bench_relations.py and bench/bench_events.py (other benchmarks), folded in.
 """
 from __future__ import annotations
 
@@ -495,7 +495,8 @@ def render(report: dict) -> str:
                      f"({r['remote']['quads_per_s']:,.0f} quads/s, one SPARQL update per batch) versus embedded "
                      f"{r['embedded']['articles_per_s']:.0f} articles/s: ratio **{r['ratio_remote_to_embedded']:.2f}**.")
     for key, title in (("server", "SPARQL server (bench/bench_server.py)"),
-                       ("relations", "Relations: query time vs materialised (bench/bench_relations.py)")):
+                       ("relations", "Relations: query time vs materialised (bench/bench_relations.py)"),
+                       ("events", "Ingest cost of merging reports into events (bench/bench_events.py)")):
         other = report["others"][key]
         lines += ["", f"## {title}", ""]
         if "skipped" in other:
@@ -589,6 +590,9 @@ def main(argv: list[str] | None = None) -> int:
             "server": run_other("bench_server.py", args.quick, ["--quick"], "server.json"),
             "relations": run_other("bench_relations.py", args.quick, ["--meetings", "2000", "--repeat", "3"],
                                    "relations.json"),
+            # 10,000 articles then 1% more, with and without events (--quick: 1,000 then 100)
+            "events": run_other("bench_events.py", args.quick, ["--articles", "1000", "--more", "100", "--repeat", "1"],
+                                "events.json"),
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -248,7 +248,10 @@ _MEETING = {"type": "object", "properties": {
     "place": {"type": ["string", "null"]}, "place_ar": {"type": ["string", "null"]},
     "participants": {"type": "array", "items": {"$ref": "#/components/schemas/Actor"}},
     "hosts": {"type": "array", "items": {"$ref": "#/components/schemas/Actor"}},
-    "articles": {"type": "array", "items": {"type": "string"}}, "evidence": {"type": ["string", "null"]}}}
+    "articles": {"type": "array", "items": {"type": "string"}},
+    "sources": {"type": "array", "items": {"type": "string"},
+                "description": "Each report's article with its outlet and publication date: 'ID (outlet, date)'."},
+    "evidence": {"type": ["string", "null"]}}}
 
 OPENAPI: dict = {
     "openapi": "3.1.0",

@@ -412,16 +412,20 @@ def meetings(
     actor: Optional[str] = typer.Option(None, "--actor", "-a", help="English or Arabic name, part of it, or Wikidata id."),
     since: Optional[str] = typer.Option(None, "--since", help="On or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="On or before this date."),
+    by_report: bool = typer.Option(False, "--by-report", help="One row per article's report (with its event) "
+                                   "instead of one per encounter."),
     limit: int = typer.Option(100, "--limit", min=0, help="At most this many meetings (a page); 0 for all."),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many meetings first (the next page)."),
     store: Optional[str] = StoreOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """List meetings, newest first, with place, participants, articles and evidence.
+    """List meetings, newest first: one row per encounter, however many articles report it,
+    with place, participants, status (held if any report says so), evidence and each
+    report's article, outlet and publication date.
 
     A page at a time (--limit, 100 by default); a line on standard error says how to get the next.
 
-    Examples:  kg meetings --actor Putin --since 2020   kg meetings --actor "خامنئي" --json
+    Examples:  kg meetings --actor Putin --since 2020   kg meetings --actor "خامنئي" --json   kg meetings --by-report
     """
     from kg.relations import date_bounds
 
@@ -433,19 +437,25 @@ def meetings(
 
     graph_store = _open(store, read_only=True)
     try:
-        rows = page(graph_store, "meetings", {"actor": _actor_iri(actor, graph_store) if actor else None, **bounds},
-                    limit, offset, "meetings")
+        rows = page(graph_store, "meeting-reports" if by_report else "meetings",
+                    {"actor": _actor_iri(actor, graph_store) if actor else None, **bounds}, limit, offset, "meetings")
     finally:
         graph_store.close()
     for row in rows:  # GROUP_CONCAT has no order: sorted, so the same store prints the same
-        row["participants"] = sorted(p for p in row.get("participants", "").split(" | ") if p)
-        row["articles"] = sorted(a for a in row.get("articles", "").split(" | ") if a)
+        for column in ("participants", "articles") if by_report else ("participants", "articles", "sources",
+                                                                           "placesReported"):
+            row[column] = sorted(p for p in row.get(column, "").split(" | ") if p)
+        if not by_report:
+            row["reports"] = int(row.get("reports", 0))
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     table_rows = [{**r, "date": r.get("date") or (f"~{r['reported']} (reported)" if r.get("reported") else "?"),
-                   "participants": ", ".join(r["participants"]), "articles": ", ".join(r["articles"])} for r in rows]
-    _print_rows(table_rows, ["date", "status", "placeLabel", "participants", "articles"], "table")
+                   "participants": ", ".join(r["participants"]), "articles": ", ".join(r["articles"]),
+                   "place": r.get("placeLabel") or " / ".join(r.get("placesReported", [])),
+                   "sources": "\n".join(r.get("sources", []))} for r in rows]
+    _print_rows(table_rows, ["date", "status", "placeLabel", "participants", "articles"] if by_report else
+                ["date", "status", "place", "participants", "reports", "sources"], "table")
 
 
 @app.command()

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 
 import pyoxigraph as ox
 
@@ -29,6 +30,7 @@ from kg.store import GraphStore
 
 VALUES_CHUNK = 200  # terms per VALUES block
 WRITE_CHUNK_QUADS = 50_000
+BULK_QUADS = 2_000  # an incremental write larger than this goes through the bulk loader
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +60,10 @@ def mark_stale(store: GraphStore) -> None:
 
 
 def _select_reports(store: GraphStore, variable: str | None = None, terms: list[ox.NamedNode] = (),
-                    countries: dict[str, str] | None = None, between: tuple[date, date] | None = None) -> list[Report]:
+                    countries: dict[str, str] | None = None) -> list[Report]:
     """Reports as the store holds them, identified by IRI: participants, place, country.
-    `variable` "g": those of some graphs; "actor": those of some actors, dated or published
-    `between` two days if given; None: every report."""
-    text = _text("reports" if variable == "actor" else "reports-in")
-    if between is not None:
-        for name, day in zip(("since", "until"), between):
-            text = queries.with_values(text, name, [ox.Literal(day.isoformat(), datatype=rdf.XSD.date)])
+    `variable` "g": those of some article graphs; "meeting": some reports; None: every report."""
+    text = _text("reports-in")
     rows: list[dict] = []
     if variable is None:
         rows = store.select(text)
@@ -124,41 +122,57 @@ def reports_in(store: GraphStore, graphs: Iterable[ox.NamedNode]) -> list[Report
     return _select_reports(store, "g", graphs) if graphs else []
 
 
-def _event_graphs(store: GraphStore, refs: Iterable[str] | None = None) -> set[str]:
-    text = _text("event-graphs")
-    if refs is None:
-        return {row["eventGraph"].value for row in store.select(text) if "eventGraph" in row}
+def _event_graphs(store: GraphStore) -> set[str]:
+    """Every event graph."""
+    return {row["eventGraph"].value for row in store.select(_text("event-graphs")) if "eventGraph" in row}
+
+
+def _old_events(store: GraphStore, refs: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The event graphs joining some reports -> every report each joins."""
     terms = [rdf.report_iri(ref) for ref in sorted(set(refs))]
-    found: set[str] = set()
+    found: dict[str, set[str]] = {}
     for start in range(0, len(terms), VALUES_CHUNK):
-        bound = queries.with_values(text, "meeting", terms[start:start + VALUES_CHUNK])
-        found |= {row["eventGraph"].value for row in store.select(bound) if "eventGraph" in row}
-    return found
-
-
-MARGIN_DAYS = 31  # a report's window lies within 31 days of its date (a month: its first day) or publication
+        bound = queries.with_values(_text("event-reports"), "meeting", terms[start:start + VALUES_CHUNK])
+        for row in store.select(bound):
+            if "eventGraph" in row and "report" in row:
+                found.setdefault(row["eventGraph"].value, set()).add(row["report"].value)
+    return {graph: frozenset(reports) for graph, reports in found.items()}
 
 
 class _Neighbourhood:
-    """Reports read from the store by participant and time, a batch per call."""
+    """Reports read from the store by pairs of participants, a batch per call: reports can be
+    one encounter only if they share two participants, and a pair has few reports however
+    busy each of its actors is, so nothing is read by actor or by date range."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, known: Iterable[Report] = ()) -> None:
         self.store = store
         self.countries = place_countries(store)
         self.by_actor: dict[str, set[Report]] = {}
+        self.refs: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        for report in known:
+            self._add(report)
+
+    def _add(self, report: Report) -> None:
+        self.refs.add(report.ref)
+        for actor in report.participants:
+            self.by_actor.setdefault(actor, set()).add(report)
 
     def fetch(self, frontier: list[Report]) -> None:
-        """Every report that can be linked to one of `frontier`: sharing its participants,
-        dated (or published) within MARGIN_DAYS of its window."""
-        windows = [r.window for r in frontier if r.window is not None]
-        if not windows:
-            return
-        between = (date.fromordinal(max(1, min(lo for lo, _ in windows) - MARGIN_DAYS)),
-                   date.fromordinal(max(hi for _, hi in windows) + MARGIN_DAYS))
-        actors = sorted({a for r in frontier if r.window is not None for a in r.participants})
-        for report in _select_reports(self.store, "actor", [ox.NamedNode(a) for a in actors], self.countries, between):
-            for actor in report.participants:
-                self.by_actor.setdefault(actor, set()).add(report)
+        """Every stored report naming two participants of one of `frontier` (pairs asked
+        before are not asked again)."""
+        pairs = sorted({pair for r in frontier if r.window is not None
+                        for pair in combinations(sorted(r.participants), 2)} - self.pairs)
+        self.pairs.update(pairs)
+        text = _text("pair-reports")
+        refs: set[str] = set()
+        for start in range(0, len(pairs), VALUES_CHUNK):
+            rows = " ".join(f"({ox.NamedNode(a)} {ox.NamedNode(b)})" for a, b in pairs[start:start + VALUES_CHUNK])
+            refs |= {row["meeting"].value for row in self.store.select(queries.with_block(text, f"VALUES (?a ?b) {{ {rows} }}"))
+                     if "meeting" in row}
+        new = sorted(refs - self.refs)
+        for report in _select_reports(self.store, "meeting", [ox.NamedNode(r) for r in new], self.countries):
+            self._add(report)
 
     def linked_to(self, report: Report) -> set[Report]:
         """Among the fetched reports: those linked to `report` (all are, once it was in a fetched frontier)."""
@@ -171,13 +185,15 @@ class _Neighbourhood:
 
 def _write(store: GraphStore, drop: Iterable[str], events: list[Event], *, bulk: bool = False) -> None:
     """Drop the old event graphs, write the new ones and then the completeness mark: one
-    update (atomic), unless `bulk` (a rebuild: through the bulk loader, the mark last)."""
+    update (atomic), unless `bulk` or more than BULK_QUADS quads (then through the bulk
+    loader, the mark last: parsing a large update costs more than the write; the mark was
+    removed before, so an interruption still leaves the events stale, never wrong)."""
     from kg.store import quads_to_sparql_data
 
     drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(set(drop)))
     quads = [q for event in events for q in rdf.event_quads(event)]
     mark = f"INSERT DATA {{\n{quads_to_sparql_data([rdf.events_complete_quad()])}\n}}"
-    if bulk:
+    if bulk or len(quads) > BULK_QUADS:
         if drops:
             store.update(drops.rstrip().rstrip(";"))
         for start in range(0, len(quads), WRITE_CHUNK_QUADS):
@@ -215,9 +231,9 @@ def refresh(store: GraphStore, written: Iterable[str] | None, former: Iterable[R
         return rebuild(store)  # most articles are new: one read of everything beats a neighbourhood per article
     started = time.monotonic()
     mark_stale(store)
-    hood = _Neighbourhood(store)
     current = reports_in(store, [rdf.graph_iri(a) for a in written])
     former = [r for r in former if r not in set(current)]
+    hood = _Neighbourhood(store, current)
     group: set[Report] = set(current)
     frontier = [*current, *former]
     while frontier:  # breadth first, one batch of reads per level
@@ -230,9 +246,17 @@ def refresh(store: GraphStore, written: Iterable[str] | None, former: Iterable[R
                     reached.append(other)
         frontier = reached
     events = [e for component in components(group) for e in resolve_component(component)]
-    old = _event_graphs(store, [r.ref for r in group] + [r.ref for r in former])
-    _write(store, old, events)
-    return Refresh(False, len(group), len(events), _actors([*group, *former]), time.monotonic() - started)
+    # Only what changed is written: an event whose graph already joins exactly its reports,
+    # none of them from a written article, stays as it is.
+    old = _old_events(store, [r.ref for r in group] + [r.ref for r in former])
+    fresh = set(written)
+    changed = [e for e in events
+               if old.get(rdf.event_graph_iri(e.id).value) != frozenset(r.ref for r in e.reports)
+               or any(r.article in fresh for r in e.reports)]
+    kept = {rdf.event_graph_iri(e.id).value for e in events} - {rdf.event_graph_iri(e.id).value for e in changed}
+    _write(store, set(old) - kept, changed)
+    touched = [r for e in changed for r in e.reports]
+    return Refresh(False, len(group), len(changed), _actors([*touched, *former]), time.monotonic() - started)
 
 
 def remove_articles(store: GraphStore, article_ids: Iterable[str]) -> Refresh:

@@ -146,7 +146,14 @@ def with_values(text: str, variable: str, terms: list[ox.NamedNode]) -> str:
     match = _WHERE.search(text)
     if not match:
         raise ValueError(f"no WHERE clause to bind ?{variable} in")
-    block = f"VALUES ?{variable} {{ {' '.join(str(t) for t in terms)} }}"
+    return with_block(text, f"VALUES ?{variable} {{ {' '.join(str(t) for t in terms)} }}")
+
+
+def with_block(text: str, block: str) -> str:
+    """`text` with `block` (a VALUES clause whose terms pyoxigraph serialised) opening its WHERE clause."""
+    match = _WHERE.search(text)
+    if not match:
+        raise ValueError("no WHERE clause to bind values in")
     return text[:match.end()] + "\n  " + block + "\n" + text[match.end():]
 
 

@@ -163,8 +163,10 @@ def _split(value: str | None, separator: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class MeetingRecord:
+    """One encounter: an event and all its reports, or a report no event joins."""
+
     iri: str
-    status: str
+    status: str  # held if any report says so
     date: str | None  # as the text gives it
     reported: str | None  # publication date of the earliest article reporting it
     place: str | None
@@ -173,6 +175,7 @@ class MeetingRecord:
     hosts: tuple[ActorMatch, ...]
     articles: tuple[str, ...]
     evidence: str | None
+    sources: tuple[str, ...] = ()  # each report's article with its outlet and publication date
 
     @property
     def when(self) -> str | None:
@@ -186,7 +189,7 @@ class MeetingRecord:
                 "place": self.place, "place_ar": self.place_ar,
                 "participants": [p.to_dict() for p in self.participants],
                 "hosts": [h.to_dict() for h in self.hosts], "articles": list(self.articles),
-                "evidence": self.evidence}
+                "sources": list(self.sources), "evidence": self.evidence}
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +282,7 @@ def meetings(store: GraphStore, actor: ActorMatch | None = None, with_: ActorMat
         place, place_ar = known.place(r.get("place"))
         records.append(MeetingRecord(
             r["meeting"], r["status"], r.get("date"), r.get("reported"), place, place_ar, tuple(participants), tuple(known.actor(i) for i in _split(r.get("hosts"), " ")),
-            tuple(sorted(_split(r.get("articles"), "\n"))), r.get("evidence")))
+            tuple(sorted(_split(r.get("articles"), "\n"))), r.get("evidence"), tuple(sorted(_split(r.get("sources"), "\n")))))
     return sorted(records, key=lambda m: (m.when or "9999", m.iri))
 
 

@@ -75,6 +75,8 @@ EXTRACTION_DIFFERS = {
 }
 SEED_STATEMENTS = {k: v for k, v in {**SEED_STATEMENTS_GOLD, **EXTRACTION_DIFFERS}.items() if v}
 PUBLISHED = {D000: "2017-11-01", D001: "2015-11-23", D002: "2022-01-20", D003: "2022-05-08", D004: "2023-09-21"}
+OUTLET = {D000: "SANA (Syrian Arab News Agency)", D001: "Baladi News", D002: "Al-Alam", D003: "unknown",
+          D004: "Al-Watan (Syria)"}  # seeds/metadata.json
 
 
 def said_by(name: str) -> Counter:
@@ -120,15 +122,22 @@ def kg(store: str, *args: str, code: int = 0):
 
 
 def meeting_rows(rows: list[dict]) -> list[tuple]:
-    """`kg meetings --json` rows as (date, reported, status, place, participants, articles)."""
-    return [(r.get("date"), r.get("reported"), r["status"], r.get("placeLabel"), r["participants"], r["articles"])
-            for r in rows]
+    """`kg meetings --json` rows (one per encounter) as (date, reported, status, place,
+    participants, articles, reports, sources)."""
+    return [(r.get("date"), r.get("reported"), r["status"], r.get("placeLabel"), r["participants"], r["articles"],
+             r["reports"], r["sources"]) for r in rows]
 
 
-def same_meetings(got: list[tuple], want: list[tuple]) -> None:
-    """Newest first by date, else reported; meetings of the same day in any order."""
+def same_meetings(got: list[tuple], want: list[tuple], sources: dict[str, str] | None = None) -> None:
+    """Newest first by date, else reported; meetings of the same day in any order. With
+    `sources` (article -> "ID (outlet, published)"), `got` also has each encounter's number
+    of reports and their sources: in these sets every encounter is reported by one article."""
     assert [g[0] or g[1] for g in got] == [w[0] or w[1] for w in want]
-    assert sorted(map(repr, got)) == sorted(repr((*w[:4], sorted(w[4]), w[5])) for w in want)
+    extra = (lambda w: (len(w[5]), [sources[d] for d in w[5]])) if sources else (lambda w: ())
+    assert sorted(map(repr, got)) == sorted(repr((*w[:4], sorted(w[4]), w[5], *extra(w))) for w in want)
+
+
+SEED_SOURCES = {d: f"{d} ({OUTLET[d]}, {PUBLISHED[d]})" for d in PUBLISHED}
 
 
 def counterpart_rows(counterparts: list[dict]) -> list[tuple]:
@@ -143,16 +152,22 @@ def counterpart_rows(counterparts: list[dict]) -> list[tuple]:
 
 def test_meetings_every_filter(seeds_store_shared):
     store = seeds_store_shared
-    same_meetings(meeting_rows(kg(store, "meetings", "--json")), SEED_MEETINGS)
+    same_meetings(meeting_rows(kg(store, "meetings", "--json")), SEED_MEETINGS, SEED_SOURCES)
     putin = [m for m in SEED_MEETINGS if PUTIN in m[4]]
-    same_meetings(meeting_rows(kg(store, "meetings", "--actor", "Putin", "--json")), putin)
+    same_meetings(meeting_rows(kg(store, "meetings", "--actor", "Putin", "--json")), putin, SEED_SOURCES)
     # the issue's case: --since keeps the meetings known only by their report date
-    same_meetings(meeting_rows(kg(store, "meetings", "--actor", "Putin", "--since", "2015", "--json")), putin)
+    same_meetings(meeting_rows(kg(store, "meetings", "--actor", "Putin", "--since", "2015", "--json")), putin, SEED_SOURCES)
     same_meetings(meeting_rows(kg(store, "meetings", "--actor", "بوتين", "--since", "2017", "--until", "2017",
-                                  "--json")), SEED_MEETINGS[5:7])
-    same_meetings(meeting_rows(kg(store, "meetings", "--until", "2017-11", "--json")), SEED_MEETINGS[5:])
-    same_meetings(meeting_rows(kg(store, "meetings", "--since", "2022-01-21", "--json")), SEED_MEETINGS[:4])
-    same_meetings(meeting_rows(kg(store, "meetings", "--actor", "Q7747", "--since", "2023", "--json")), [])
+                                  "--json")), SEED_MEETINGS[5:7], SEED_SOURCES)
+    same_meetings(meeting_rows(kg(store, "meetings", "--until", "2017-11", "--json")), SEED_MEETINGS[5:], SEED_SOURCES)
+    same_meetings(meeting_rows(kg(store, "meetings", "--since", "2022-01-21", "--json")), SEED_MEETINGS[:4], SEED_SOURCES)
+    same_meetings(meeting_rows(kg(store, "meetings", "--actor", "Q7747", "--since", "2023", "--json")), [], SEED_SOURCES)
+    # one row per article's report, each with its event (here: one report per encounter)
+    by_report = kg(store, "meetings", "--by-report", "--json")
+    same_meetings([(r.get("date"), r["reported"], r["status"], r.get("placeLabel"), r["participants"], r["articles"])
+                   for r in by_report], SEED_MEETINGS)
+    assert len({r["event"] for r in by_report}) == 9 and {r["event"] for r in by_report} == {
+        r["meeting"] for r in kg(store, "meetings", "--json")}
 
 
 def test_statements(seeds_store_shared):
@@ -289,9 +304,13 @@ NAMED = {
                                           for r in rows),
     "actor-local": lambda rows: rows,
     "actor-meetings": lambda rows: sorted(((r.get("date"), r["reported"], r["status"], r.get("place"),
-                                            sorted(r["participants"].split()), r.get("hosts", ""), r["articles"])
-                                           for r in rows), key=repr),
+                                            sorted(r["participants"].split()), r.get("hosts", ""), r["articles"],
+                                            r["sources"]) for r in rows), key=repr),
     "actor-statements": lambda rows: Counter(r["documentId"] for r in rows),
+    # every seed report is an event's only report: an event each
+    "meeting-reports": lambda rows: sorted(((r.get("date"), r["reported"], r["status"], r.get("placeLabel"),
+                                             sorted(r["participants"].split(" | ")), r["articles"],
+                                             r["event"].startswith(ID + "event/")) for r in rows), key=repr),
     "actors": lambda rows: [(r["key"], r["label"], int(r["meetings"]), int(r["statements"])) for r in rows],
     "actor-list": lambda rows: [(r["key"], r["label"], int(r["meetings"]), int(r["statements"])) for r in rows],
     "articles": lambda rows: [(r["documentId"], r["published"], int(r["meetings"]), int(r["statements"])) for r in rows],
@@ -336,7 +355,8 @@ def _putin_rows() -> list[tuple]:
 
 def _meeting_row(m: tuple) -> tuple:
     date, reported, status, place, people, docs = m
-    return (date, reported, status, TEHRAN if place else None, sorted(A + KEY[p] for p in people), "", docs[0])
+    return (date, reported, status, TEHRAN if place else None, sorted(A + KEY[p] for p in people), "", docs[0],
+            SEED_SOURCES[docs[0]])
 
 
 SEED_NAMED = [
@@ -346,6 +366,9 @@ SEED_NAMED = [
     ("actor-meetings", (), sorted(map(_meeting_row, SEED_MEETINGS), key=repr)),
     ("actor-meetings", (f"actor={PUTIN_IRI}",), sorted((_meeting_row(m) for m in SEED_MEETINGS if PUTIN in m[4]), key=repr)),
     ("actor-statements", (f"speaker={KHAMENEI_IRI}",), _statements_of(KHAMENEI)),
+    ("meeting-reports", (), sorted(((*m[:4], sorted(m[4]), m[5][0], True) for m in SEED_MEETINGS), key=repr)),
+    ("meeting-reports", (f"actor={PUTIN_IRI}",), sorted(((*m[:4], sorted(m[4]), m[5][0], True) for m in SEED_MEETINGS
+                                                         if PUTIN in m[4]), key=repr)),
     ("actors", (), [(k, label, m, s) for label, k, m, s in [
         (PUTIN, "vladimir-putin", 5, 19), (KHAMENEI, "ali-khamenei", 3, 33), (SHOIGU, "sergei-shoigu", 2, 10),
         (RAISI, "ebrahim-raisi", 2, 8), (ASSAD, "bashar-al-assad", 2, 2), (ROUHANI, "hassan-rouhani", 2, 0),
@@ -396,10 +419,11 @@ def test_named_query(seeds_store_shared, name, params, expected):
 def test_the_meetings_query_with_and_without_its_example(seeds_store_shared):
     def rows(*params):
         return [(r.get("date"), r["reported"], r["status"], r.get("placeLabel"), sorted(r["participants"].split(" | ")),
-                 sorted(r["articles"].split(" | "))) for r in named(seeds_store_shared, "meetings", *params)]
+                 sorted(r["articles"].split(" | ")), int(r["reports"]), sorted(r["sources"].split(" | ")))
+                for r in named(seeds_store_shared, "meetings", *params)]
 
-    same_meetings(rows(), SEED_MEETINGS)
-    same_meetings(rows(f"actor={PUTIN_IRI}"), [m for m in SEED_MEETINGS if PUTIN in m[4]])
+    same_meetings(rows(), SEED_MEETINGS, SEED_SOURCES)
+    same_meetings(rows(f"actor={PUTIN_IRI}"), [m for m in SEED_MEETINGS if PUTIN in m[4]], SEED_SOURCES)
 
 
 @pytest.mark.parametrize("name, needed", [("relations", "actor"), ("met-with", "actor"), ("actor-statements", "speaker")])
@@ -457,8 +481,9 @@ def test_the_meetings_query_over_http_counts_nine(server):
     assert reply.status_code == 200 and reply.headers["X-KG-Result-Count"] == "9"
     rows = [{k: v["value"] for k, v in r.items()} for r in reply.json()["results"]["bindings"]]
     same_meetings([(r.get("date"), r["reported"], r["status"], r.get("placeLabel"),
-                    sorted(r["participants"].split(" | ")), sorted(r["articles"].split(" | "))) for r in rows],
-                  SEED_MEETINGS)
+                    sorted(r["participants"].split(" | ")), sorted(r["articles"].split(" | ")), int(r["reports"]),
+                    sorted(r["sources"].split(" | "))) for r in rows],
+                  SEED_MEETINGS, SEED_SOURCES)
     putin = requests.get(server[0] + "/queries/meetings", params={"actor": PUTIN_IRI}, timeout=60)
     assert putin.headers["X-KG-Result-Count"] == "5"
 
@@ -483,9 +508,9 @@ def test_api_routes_answer_what_the_cli_answers(server, seeds_store_shared, tmp_
     assert api(server, "/api/actors/ali-khamenei/positions", topic="سوريا")["statements"] == \
         kg(store, "positions", "Khamenei", "--topic", "سوريا", "--json")["statements"]
     meetings = api(server, "/api/meetings", actor="Putin", since="2015")["meetings"]
-    assert sorted(((m["date"], m["reported"], m["place"], sorted(p["label"] for p in m["participants"]), m["articles"])
-                   for m in meetings), key=repr) == sorted(((m[0], m[1], m[3], sorted(m[4]), m[5]) for m in SEED_MEETINGS
-                                                            if PUTIN in m[4]), key=repr)
+    assert sorted(((m["date"], m["reported"], m["place"], sorted(p["label"] for p in m["participants"]), m["articles"],
+                    m["sources"]) for m in meetings), key=repr) == sorted(
+        ((m[0], m[1], m[3], sorted(m[4]), m[5], [SEED_SOURCES[m[5][0]]]) for m in SEED_MEETINGS if PUTIN in m[4]), key=repr)
     assert api(server, "/api/meetings", actor="Putin", status="planned")["meetings"] == []
     path = api(server, "/api/path", a="Raisi", b="Rouhani")
     assert (path["found"], path["length"]) == (True, 2)
@@ -535,6 +560,15 @@ DEV_FILES = {"d01": "d01_lavrov_elaraby_cairo.txt", "d02": "d02_larijani_bogdano
              "d09": "d09_shaibani_kallas_brussels.txt", "d10": "d10_larijani_beirut.txt"}
 
 
+DEV_OUTLET = {"d01": "KUNA (Kuwait News Agency)", "d02": "IRNA Arabic", "d03": "MENA (Middle East News Agency)",
+              "d04": "Petra (Jordan News Agency)", "d05": "KUNA (Kuwait News Agency)", "d06": "QNA (Qatar News Agency)",
+              "d07": "SPA (Saudi Press Agency)", "d08": "IRNA Arabic", "d09": "SANA (Syrian Arab News Agency)",
+              "d10": "IRNA Arabic"}  # tests/data/dev/metadata.json, each "... style, hand-written"
+DEV_PUBLISHED = {"d01": "2012-03-10", "d02": "2015-12-08", "d03": "2017-11-15", "d04": "2026-01-20", "d05": "2021-06-22",
+                 "d06": "2024-12-03", "d07": "2024-04-29", "d08": "2023-03-04", "d09": "2025-03-17", "d10": "2025-08-13"}
+DEV_SOURCES = {DEV_FILES[d]: f"{DEV_FILES[d]} ({DEV_OUTLET[d]} style, hand-written, {DEV_PUBLISHED[d]})" for d in DEV_FILES}
+
+
 def _dev(rows) -> list[tuple]:
     return [(d, r, s, p, sorted(people), [DEV_FILES[a]]) for d, r, s, p, people, a in rows]
 
@@ -543,14 +577,14 @@ def test_dev_meetings(dev_store_shared):
     store = dev_store_shared
     # newest first by date, else reported: the undated planned Amman meeting sorts by 2017-11-15
     want = sorted(_dev(DEV_MEETINGS), key=lambda m: m[0] or m[1], reverse=True)
-    same_meetings(meeting_rows(kg(store, "meetings", "--json")), want)
+    same_meetings(meeting_rows(kg(store, "meetings", "--json")), want, DEV_SOURCES)
     larijani = [m for m in want if "Ali Larijani" in m[4]]
-    same_meetings(meeting_rows(kg(store, "meetings", "--actor", "لاريجاني", "--json")), larijani)
+    same_meetings(meeting_rows(kg(store, "meetings", "--actor", "لاريجاني", "--json")), larijani, DEV_SOURCES)
     # a month-precision date is within its month, both ways
     same_meetings(meeting_rows(kg(store, "meetings", "--since", "2025-02-15", "--until", "2025-02", "--json")),
-                  [m for m in want if m[0] == "2025-02"])
+                  [m for m in want if m[0] == "2025-02"], DEV_SOURCES)
     same_meetings(meeting_rows(kg(store, "meetings", "--actor", "Shoukry", "--until", "2017", "--json")),
-                  [m for m in want if "Sameh Shoukry" in m[4] and (m[0] or m[1]) <= "2017-12-31"])
+                  [m for m in want if "Sameh Shoukry" in m[4] and (m[0] or m[1]) <= "2017-12-31"], DEV_SOURCES)
 
 
 def test_dev_relations(dev_store_shared):
@@ -626,8 +660,9 @@ def test_dev_named_queries(dev_store_shared):
     # meetings and actor-meetings, without parameters: every meeting of the gold
     rows = named(store, "meetings")
     same_meetings([(r.get("date"), r["reported"], r["status"], r.get("placeLabel"), sorted(r["participants"].split(" | ")),
-                    sorted(r["articles"].split(" | "))) for r in rows],
-                  sorted(_dev(DEV_MEETINGS), key=lambda m: m[0] or m[1], reverse=True))
+                    sorted(r["articles"].split(" | ")), int(r["reports"]), sorted(r["sources"].split(" | ")))
+                   for r in rows],
+                  sorted(_dev(DEV_MEETINGS), key=lambda m: m[0] or m[1], reverse=True), DEV_SOURCES)
     rows = named(store, "actor-meetings")
     assert sorted(((r.get("date"), r["reported"], r["status"], sorted(name(p) for p in r["participants"].split()))
                    for r in rows), key=repr) == sorted(((m[0], m[1], m[2], sorted(m[4])) for m in DEV_MEETINGS), key=repr)

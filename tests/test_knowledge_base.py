@@ -27,7 +27,7 @@ CHECK_FROM = date(2010, 1, 1)  # offices before 2010 may be omitted (kg/knowledg
 SOLE_ROLES = frozenset({
     "president", "prime_minister", "chancellor", "king", "queen", "emir", "sultan", "supreme_leader",
     "presidential_council_chair", "regional_president", "regional_prime_minister", "pope",
-    "crown_prince", "foreign_minister", "defence_minister",
+    "crown_prince", "foreign_minister", "defence_minister", "au_chair",
 })
 
 

@@ -209,22 +209,29 @@ class Oracle:
                 if _since_ok(when, since) and _until_ok(when, until):
                     yield fact, article
 
+    def encounters(self, actor=None, with_=None, since=None, until=None):
+        """Facts that pass the filters, each with all its articles: an encounter's date is its
+        own, else its earliest report's publication (no events in these worlds: each report
+        is an encounter of its own)."""
+        for fact in self.facts.values():
+            if actor and actor not in fact.participants or with_ and with_ not in fact.participants:
+                continue
+            when = fact.date or fact.reported
+            if _since_ok(when, since) and _until_ok(when, until):
+                yield fact
+
+    def _sources(self, fact: Fact) -> list[str]:
+        return sorted(f"{a} (Test, {d.isoformat() if d else 'no date'})" for a, d in fact.reports.items())
+
     # --- named queries --------------------------------------------------------
 
     def meetings(self, actor=None, since=None, until=None) -> list[dict]:
-        found: dict[str, dict] = {}
-        for fact, article in self.rows(actor, None, _day(since), _day(until)):
-            row = found.setdefault(fact.iri, {"meeting": fact.iri, "date": fact.date, "status": fact.status,
-                                              "place": fact.place, "placeLabel": _place_label(fact.place),
-                                              "participants": sorted(_label(a) for a in fact.participants.values()),
-                                              "articles": set(), "published": set()})
-            row["articles"].add(article)
-            if fact.reports[article]:
-                row["published"].add(fact.reports[article].isoformat())
-        rows = []
-        for row in found.values():
-            published = row.pop("published")
-            rows.append({**row, "reported": min(published) if published else None, "articles": sorted(row["articles"])})
+        rows = [{"meeting": fact.iri, "date": fact.date, "status": fact.status, "place": fact.place,
+                 "placeLabel": _place_label(fact.place), "placesReported": _place_label(fact.place) or "",
+                 "participants": sorted(_label(a) for a in fact.participants.values()),
+                 "articles": sorted(fact.reports), "reported": fact.reported, "reports": str(len(fact.reports)),
+                 "sources": self._sources(fact)}
+                for fact in self.encounters(actor, None, _day(since), _day(until))]
         # ORDER BY DESC(COALESCE(date, reported)) ?meeting: unbound sorts lowest, so last
         rows.sort(key=lambda r: r["meeting"])
         rows.sort(key=lambda r: (r["date"] or r["reported"]) is not None and (r["date"] or r["reported"]) or "",
@@ -232,18 +239,10 @@ class Oracle:
         return rows
 
     def actor_meetings(self, actor=None, with_=None, since=None, until=None) -> list[dict]:
-        found: dict[str, dict] = {}
-        for fact, article in self.rows(actor, with_, _day(since), _day(until)):
-            row = found.setdefault(fact.iri, {"meeting": fact.iri, "status": fact.status, "date": fact.date,
-                                              "place": fact.place, "participants": sorted(fact.participants),
-                                              "hosts": sorted(fact.hosts), "articles": set(), "published": set()})
-            row["articles"].add(article)
-            if fact.reports[article]:
-                row["published"].add(fact.reports[article].isoformat())
-        rows = []
-        for row in found.values():
-            published = row.pop("published")
-            rows.append({**row, "reported": min(published) if published else None, "articles": sorted(row["articles"])})
+        rows = [{"meeting": fact.iri, "status": fact.status, "date": fact.date, "place": fact.place,
+                 "participants": sorted(fact.participants), "hosts": sorted(fact.hosts),
+                 "articles": sorted(fact.reports), "sources": self._sources(fact), "reported": fact.reported}
+                for fact in self.encounters(actor, with_, _day(since), _day(until))]
         return sorted(rows, key=lambda r: ((r["date"] is not None, r["date"] or ""),
                                            (r["reported"] is not None, r["reported"] or ""), r["meeting"]))
 
@@ -367,14 +366,15 @@ def test_named_queries_equal_the_oracle(world):
         for since, until in DATES:
             got = [{**r, "date": r.get("date"), "reported": r.get("reported"), "place": r.get("place"),
                     "placeLabel": r.get("placeLabel"), "participants": _split(r.get("participants"), " | "),
-                    "articles": _split(r.get("articles"), " | ")}
+                    "articles": _split(r.get("articles"), " | "), "sources": _split(r.get("sources"), " | ")}
                    for r in select(store, "meetings", actor=actor, since=since, until=until)]
             for row in got:
                 assert row.pop("evidence") in oracle.facts[row["meeting"]].quotes
             assert got == oracle.meetings(actor, since, until), (actor, since, until)
             got = [{"meeting": r["meeting"], "status": r["status"], "date": r.get("date"), "place": r.get("place"),
                     "participants": _split(r.get("participants"), " "), "hosts": _split(r.get("hosts"), " "),
-                    "articles": _split(r.get("articles"), "\n"), "reported": r.get("reported")}
+                    "articles": _split(r.get("articles"), "\n"), "sources": _split(r.get("sources"), "\n"),
+                    "reported": r.get("reported")}
                    for r in select(store, "actor-meetings", actor=actor, since=since, until=until)]
             assert got == oracle.actor_meetings(actor, None, since, until), (actor, since, until)
         for with_ in _actor_params()[1:4]:

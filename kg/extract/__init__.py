@@ -26,6 +26,7 @@ from kg.extract.triggers import TriggerIndex
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, default
 from kg.model import Actor, Article, Extraction, Meeting, Span, Statement
 
+_LINEUP = re.compile(r"(?<![\u0621-\u064a])(?:في (?:استقبال|وداع)\S*|(?:مستقبلي|مودعي)\S*)")
 _CLAUSE_BREAKS = re.compile(r"(?<![\u0621-\u064a])(?:فيما|بينما|في حين|ثم|وذلك|حيث|كما)(?![\u0621-\u064a])|؛|;")
 
 
@@ -98,7 +99,17 @@ class Extractor:
         return {name: code for name, code in names.items() if code in self.kb.polities}
 
     def _clause_cuts(self, text: str, ctx: ArticleContext) -> list[int]:
-        cuts = {m.start() for m in _CLAUSE_BREAKS.finditer(text)}
+        person_starts = {m.start for m in ctx.resolved.mentions if m.kind == "person"}
+
+        def lineup(m: re.Match) -> bool:
+            # "كان في وداعه A، B، ثم C": the order of a line of hosts at one welcome or farewell;
+            # "التقى A، ثم B" are two encounters and "ثم التقى" a new clause
+            if m.group() != "ثم" or not any(m.end() < p <= m.end() + 2 for p in person_starts):
+                return False
+            sentence = ctx.sentences.at(m.start())
+            return _LINEUP.search(text, sentence.start, m.start()) is not None
+
+        cuts = {m.start() for m in _CLAUSE_BREAKS.finditer(text) if not lineup(m)}
         # each participle starts a clause of its own ("... موضحا أن ...")
         cuts |= {h.begin for h in ctx.triggers.of("participle")}
         return sorted(cuts)
@@ -154,7 +165,9 @@ def _reads_as_lead(line: str) -> bool:
     full stop, or that carries a dateline, is the article's lead paragraph."""
     words = line.split()
     closed = line.rstrip("\"”»' ").endswith((".", "،", ":")) and not line.rstrip().endswith("..")
-    return (closed and len(words) >= 7) or len(words) > 30
+    # "استقبل الرئيس ... نظيره ...، اليوم الجمعة، في دمشق ...": a day set off by commas is a lead's
+    dated = len(words) >= 10 and re.search(r"[،,]\s*(?:اليوم|امس|مساء|صباح)(?:\s+[\u0621-\u064a]+){0,2}\s*[،,]", line)
+    return (closed and len(words) >= 7) or len(words) > 30 or bool(dated)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -202,8 +215,8 @@ def _fill_from_context(meetings: list[FoundMeeting], destinations: dict[str, str
         if main is not None and m is not main and (not m.pluperfect or same_day) and (m.keyset & main.keyset):
             if m.date is None and m.status == main.status:
                 m.date = main.date
-            if m.place is None:
-                m.place = main.place
+            if m.place is None and (m.date is None or m.date == main.date):
+                m.place = main.place  # another day's meeting may be elsewhere
     for m in meetings:
         if m.place is None and venue and not m.pluperfect:
             m.place = venue  # the one city the article reports from

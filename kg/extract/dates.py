@@ -197,7 +197,7 @@ _QUAL = rf"(?:{_alternation(_QUALIFIER_TENSES)})ه?(?!\w)"
 _WEEKDAY_QUAL = rf"(?:{_alternation(w for w, t in _QUALIFIER_TENSES.items() if t != 'present')})ه?(?!\w)"
 _MONTH = _alternation(_MONTHS)
 _MONTH_EXPR = (rf"(?P<m1>{_MONTH})(?!\w)"
-               rf"(?:\s*/\s*(?P<m2>{_MONTH})(?!\w)|\s*\(\s*(?P<m3>{_MONTH})\s*\))?")
+               rf"(?:\s*/\s*(?P<m2>{_MONTH})(?!\w)|\s*\(\s*(?P<m3>{_MONTH})\s*\)|\s+(?P<m4>{_MONTH})(?!\w))?")
 _YEAR_TAIL = (r"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:عام|سنه|العام)\s+)?"
               r"(?P<year>[12][0-9]{3})(?![0-9])(?:\s*م(?!\w)|\s+ميلادي(?:ه)?(?!\w))?"
               rf"|\s+(?:من\s+)?(?P<ry>هذا\s+العام|هذه\s+السنه|(?:العام|السنه)\s+(?P<ryq>{_QUAL}))"
@@ -539,9 +539,10 @@ def _build_explicit(match: re.Match[str], doc: _Folded, published: dt.date | Non
 
 def _build_month_year(match: re.Match[str], doc: _Folded, published: dt.date | None) -> _Found | None:
     qualifier, year_text, year_offset = match.group("q"), match.group("year"), _year_offset(match)
+    paired = match.group("m4") is not None and _MONTHS[match.group("m4")] == _MONTHS[match.group("m1")]
     if (year_text is None and year_offset is None and qualifier is None
-            and match.group("shahr") is None and match.group("part") is None):
-        return None  # a bare "مارس" is as likely the verb "practised"
+            and match.group("shahr") is None and match.group("part") is None and not paired):
+        return None  # a bare "مارس" is as likely the verb "practised"; "في مايو أيار" is a month
     month, problem = _month_of(match)
     tense = _qualifier_tense(qualifier) if qualifier else None
     found = _phrase(match, "month", tense or "past")

@@ -54,20 +54,27 @@ class Gazetteer:
             bucket = table.setdefault(key, [])
             if entry not in bucket:
                 bucket.append(entry)
+            if entry.kind.startswith("person") and "الرحمن" in key:
+                add(key.replace("الرحمن", "الرحمان"), entry)  # the Maghrebi spelling of the same name
 
         for person in kb.persons.values():
             for name in person.names_ar:
                 add(name, Entry("person", person.id))
             for name in person.short_ar:
                 add(name, Entry("person_short", person.id))
-            for name in person.short_ar_context:
+            for name in person.short_ar_context + person.short_ar_country:
                 add(name, Entry("person_context", person.id))
             for name in person.names_ar:
                 words = name.split()
                 # "خالد بن أحمد بن محمد آل خليفة": Gulf names carry more or fewer ancestors than
                 # the knowledge base lists; first name and father identify the person
-                if len(words) >= 4 and words[1] in ("بن", "ابن"):
-                    add(" ".join(words[:3]), Entry("person_short", person.id))
+                # a compound given name is one name: "محمد بن عبد الرحمن", not "محمد بن عبد"
+                father = 4 if len(words) >= 4 and words[2] in ("عبد", "أبو", "ابو") else 3
+                if len(words) > father and words[1] in ("بن", "ابن"):
+                    add(" ".join(words[:father]), Entry("person_short", person.id))
+                    # the first "بن" is often left out: "الأمير سلمان حمد بن عيسى آل خليفة"
+                    if len(words) >= 5 and "بن" in words[3:]:
+                        add(" ".join(words[:1] + words[2:]), Entry("person", person.id))
                 # "بن فرحان", "ابن فرحان", "الأمير فيصل": the father's name or the given name of a
                 # Gulf-style name, once the person was named in full
                 if len(words) >= 3 and words[1] in ("بن", "ابن"):
@@ -88,6 +95,8 @@ class Gazetteer:
         for place in kb.places.values():
             for name in place.names_ar:
                 add(name, Entry("place", place.id))
+        for name, place_id in kb.landmarks.items():
+            add(name, Entry("place", place_id))  # "في البيت الأبيض": the city that holds it
         for key, role in kb.roles.items():
             for title in role.titles_ar:
                 add(title, Entry("title", key))
@@ -140,6 +149,12 @@ _GIVEN_NAMES = {fold_key(w) for w in ("محمد", "أحمد", "محمود", "ح�
 _LINKS = {"بن", "بنت", "ابن", "آل", "ال", "أبو", "ابو", "عبد"}
 
 
+# ruling families: hundreds of sheikhs and princes share them, so they name nobody alone
+DYNASTIES = {fold_key(w) for w in ("الصباح", "آل خليفة", "آل ثاني", "آل نهيان", "آل سعود", "آل مكتوم", "آل سعيد",
+                                    "آل الشيخ", "آل القاسمي", "القاسمي", "آل النعيمي", "آل المعلا", "آل الشرقي",
+                                    "الهاشمي", "آل بوسعيد", "البوسعيدي")}
+
+
 def _surnames(name: str) -> list[str]:
     """"عبد الفتاح السيسي" -> السيسي; "محمد بن سلمان" -> بن سلمان; "أحمد أبو الغيط" -> أبو الغيط."""
     words = name.split()
@@ -147,9 +162,10 @@ def _surnames(name: str) -> list[str]:
         return []
     if words[-2] in _LINKS:
         common = fold_key(words[-1]) in _GIVEN_NAMES or fold_key(words[-1]) in {"محمد", "علي", "احمد", "حسن"}
-        return [" ".join(words[-2:])] if len(words) > 2 and not common else []
+        dynasty = fold_key(" ".join(words[-2:])) in DYNASTIES
+        return [" ".join(words[-2:])] if len(words) > 2 and not common and not dynasty else []
     last = words[-1]
-    return [last] if len(fold_key(last)) >= 4 else []
+    return [last] if len(fold_key(last)) >= 4 and fold_key(last) not in DYNASTIES else []
 
 
 def whole_words(automaton: ahocorasick.Automaton, text: str):

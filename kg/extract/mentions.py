@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from kg.extract.gazetteer import Entry, Gazetteer, Hit
+from kg.extract.gazetteer import DYNASTIES, Entry, Gazetteer, Hit
 from kg.extract.normalize import fold_key, is_letter
 from kg.knowledge import KNOWLEDGE_DIR, KnowledgeBase, Person
 from kg.model import Actor
@@ -35,11 +35,13 @@ _OFFICE_PRIORITY = (
 _NAME_STOP = {fold_key(w) for w in (
     "على", "من", "عن", "مع", "أن", "إن", "بأن", "خلال", "اليوم", "أمس", "غدا", "الذي", "التي",
     "وذلك", "حيث", "وقد", "قد", "كان", "كانت", "بعد", "قبل", "منذ", "عقب", "أثناء", "بين", "حول", "وفي",
-    "ثم", "كما", "فيما", "بينما", "وهو", "وهي", "هو", "هي", "ذلك", "هذا", "هذه", "أيضا", "الجديد",
-    "المنتهية", "المعين", "الحالي", "لبلاده", "بلاده", "وقال", "وأكد", "قال", "أكد", "الرسمي", "يوم", "صباح", "مساء",
+    "ثم", "كما", "فيما", "بينما", "وهو", "وهي", "هو", "هي", "ذلك", "هذا", "هذه", "أيضا",
+    "المنتهية", "الحالي", "لبلاده", "بلاده", "وقال", "وأكد", "قال", "أكد", "الرسمي", "يوم", "صباح", "مساء",
     "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد", "واس", "قنا", "كونا", "وام",
     "بعثة", "البعثة", "بمناسبة", "لمناسبة", "بهدف", "لبحث", "لمناقشة", "ضمن", "إثر", "وسط", "بحضور", "برفقة", "يرافقه", "ترافقه",
     "والوفد", "الوفد", "المرافق", "وبحث", "وتناول", "تناول", "وجرى", "جرى",
+    "ذاته", "ذاتها", "نفسه", "نفسها", "بأنها", "بأنه", "بأنهم", "أنه", "أنها", "إنه", "إنها", "لأن", "كونه", "بوصفه",
+    "وصوله", "وصولها", "عودته", "عودتها", "مغادرته", "مغادرتها", "زيارته", "زيارتها", "لقائه", "لقائها",
 )}
 # titles that govern another in construct state: "مستشار الرئيس" is the president's adviser
 _DEPENDENT_TITLES = {fold_key(w) for w in ("مستشار", "مستشارة", "مبعوث", "مبعوثة", "ممثل", "ممثلة", "مساعد", "مساعدة", "سفير", "سفيرة",
@@ -49,6 +51,18 @@ _COMPLEMENT_GAP = re.compile(r"^\s+(?:ال[\u0621-\u064a]+\s+){0,2}(?:الي|ل�
 _NAME_BEFORE_TITLE = re.compile(r"\s+((?:[\u0621-\u064a]+\s+){1,3}[\u0621-\u064a]+)\s*[،,]?\s*")
 _GENERIC_MINISTER = {"minister"}
 _PORTFOLIO_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){1,4}(?:في\s+|لدي\s+)?$")
+_PORTFOLIO_COMMA_GAP = re.compile(r"^\s+(?:و?[\u0621-\u064a]{2,}\s+){0,5}و?[\u0621-\u064a]{2,}\s*[،,]\s*$")
+_FATHER_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:بن|ابن|بنت)\s+$")
+# a given name and up to three more words of a name, up to punctuation or a function word
+_NAME_WORDS_AFTER = re.compile(r"\s+([\u0621-\u064a]+)(?:\s+(?!(?:و|في|من|الي|علي|عن|مع|الذي|التي)\s)(?:ال)?[\u0621-\u064a]+){0,3}(?=\s*[،,.:\n(]|\s+و)")
+_MANY_AT_ONCE = re.compile(r"(?:مساعد|مساعده|نايب|نايبه|وكيل|وكيله)\s")
+# words that follow the preposition على, never the name Ali
+_AFTER_ALA = {fold_key(w) for w in ("ما", "من", "أن", "ان", "انه", "أنه", "هامش", "رأس", "مدى", "أهمية", "ضرورة", "صعيد",
+                                    "مستوى", "نحو", "حد", "حساب", "خلفية", "وقع", "إثر", "اثر", "قدم", "أساس", "هذا",
+                                    "هذه", "ذلك", "تلك", "عدة", "عدد", "كل", "جميع", "أي", "وجه", "مختلف", "شتى", "أعلى")}
+_VERBAL_NOUN = re.compile(r"ت[\u0621-\u064a]{2}ي[\u0621-\u064a]")  # تفعيل: تعزيز، تدعيم، تطوير
+_INSTITUTION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:دار|داره|قاعه|مركز|جامعه|مطار|مسجد|شارع|مستشفي|مدينه|مويسسه|جايزه|"
+                                 r"ميناء|قاعده|كليه|مكتبه|برج|جسر|ميدان|حديقه|مجمع|ضريح)\s+$")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
@@ -57,6 +71,7 @@ _COMPLEMENT_WORDS = {fold_key(w) for w in (
     "السابق", "الأسبق", "الراحل", "المرجع", "الديني", "الأعلى", "الدولة", "للشؤون", "الخارجية", "لدول",
     "أفريقيا", "إفريقيا", "آسيا", "أوروبا", "الأوسط", "الأدنى", "شمال", "جنوب", "وشمال", "وجنوب", "المتوسط",
     "الخليج", "آية", "الله", "السيد", "سماحة", "المملكة", "البلاد", "الدولة", "السلطنة", "الإمارة",
+    "الجديد", "الجديدة", "المعين", "المعينة",  # "سفير إيطاليا الجديد جوفاني ...": the name comes next
 )}
 _TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _PRONOUN_HONORIFICS = {fold_key(w) for w in ("سموه", "جلالته", "فخامته", "معاليه", "سيادته", "دولته", "سعادته",
@@ -104,6 +119,12 @@ class MentionResolver:
         self._waw_names = frozenset(fold_key(w) for w in names["starting_with_waw"])
         # states whose rulers the base records as kings, emirs or sultans: only there is a
         # minister or a president's guest ever "الأمير"
+        # first words of the names the base knows: "ناصر" before "الجابر" starts someone else's name
+        self._given_names = frozenset(fold_key(name.split()[0]) for person in kb.persons.values()
+                                      for name in person.names_ar if len(name.split()) >= 2) - frozenset(
+                                          fold_key(w) for w in kb.common_words)
+        self._country_shorts = {person.id: frozenset(fold_key(s) for s in person.short_ar_country)
+                                for person in kb.persons.values() if person.short_ar_country}
         self._monarchies = frozenset(o.of for person in kb.persons.values() for o in person.offices
                                      if o.role in _ROYAL_ROLES)
 
@@ -114,7 +135,7 @@ class MentionResolver:
         self._original = original or (lambda s, e: text[s:e])
         hits = self.gaz.find(text)
         out = Resolved()
-        named = self._named_in_full(hits, day)
+        named = self._named_in_full(hits, text, day)
         i = 0
         while i < len(hits):
             hit = hits[i]
@@ -126,6 +147,15 @@ class MentionResolver:
             if kinds & {"polity", "demonym"} and not kinds & {"person", "person_short", "title"}:
                 entry = hit.first("polity", "demonym")
                 out.polity_hits.append((hit.start, hit.end, entry.ref, entry.kind))
+            if kinds & {"person", "person_short", "title", "honorific"} and _INSTITUTION_BEFORE.search(
+                    text, max(0, hit.start - len(hit.clitic) - 14), hit.start - len(hit.clitic)):
+                # "دارة الملك عبدالعزيز", "جامعة الملك سعود", "مطار الملك خالد": a name that names a place
+                j = i + 1
+                while j < len(hits) and hits[j].kinds & {"person", "person_short", "person_context", "title", "honorific"} \
+                        and re.fullmatch(r"\s*", text[hits[j - 1].end:hits[j].start]):
+                    j += 1
+                i = j
+                continue
             if kinds & {"person", "person_short"}:
                 consumed = self._name(hits, i, text, day, out)
             elif "title" in kinds or "home_title" in kinds or "honorific" in kinds:
@@ -159,13 +189,25 @@ class MentionResolver:
                 m.actors = (earlier[0],)
 
     # -- names ---------------------------------------------------------------------------------
-    def _named_in_full(self, hits: list[Hit], day: date | None) -> set[str]:
+    def _named_in_full(self, hits: list[Hit], text: str, day: date | None) -> set[str]:
+        """Persons a short form may refer back to: those named in full, and those whose
+        country the report names while they hold office there ("شي" in a report on China)."""
         named = set()
+        countries = set()
         for hit in hits:
             for entry in hit.entries:
                 if entry.kind in ("person", "person_short"):
                     person = self.kb.persons[entry.ref]
                     if person.active_around(day):
+                        named.add(person.id)
+                elif entry.kind in ("polity", "demonym"):
+                    countries.add(entry.ref)
+        for hit in hits:
+            for entry in hit.entries:
+                if entry.kind == "person_context" and entry.ref not in named:
+                    person = self.kb.persons[entry.ref]
+                    if fold_key(text[hit.start:hit.end]) in self._country_shorts.get(person.id, ()) and \
+                            any(o.of in countries for o in person.offices_on(day)):
                         named.add(person.id)
         return named
 
@@ -182,6 +224,8 @@ class MentionResolver:
 
     def _name(self, hits: list[Hit], i: int, text: str, day: date | None, out: Resolved) -> int:
         hit = hits[i]
+        if _FATHER_BEFORE.search(text, max(0, hit.start - len(hit.clitic) - 5), hit.start - len(hit.clitic)):
+            return 1  # "سلمان بن سلطان بن عبدالعزيز": the father inside someone else's name
         person = self._pick_person(hit.entries, ("person", "person_short"), day)
         if person is None:
             return 1
@@ -200,14 +244,22 @@ class MentionResolver:
         out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),), via=via))
         return consumed
 
-    def _context_short(self, hit: Hit, text: str, day: date | None, named: set[str], out: Resolved) -> None:
+    def _context_short(self, hit: Hit, text: str, day: date | None, named: set[str], out: Resolved,
+                       styled: bool = False) -> None:
         candidates = [self.kb.persons[e.ref] for e in hit.entries if e.kind == "person_context" and e.ref in named]
         if not candidates:
             return
-        # "الجانب العربي": after a definite noun the word is an adjective, not a name.
-        if not hit.clitic and _after_definite_noun(text, hit.start):
+        # "الجانب العربي": after a definite noun the word is an adjective, not a name (but "الفريق
+        # البرهان" is a style and a name)
+        if not styled and not hit.clitic and _after_definite_noun(text, hit.start):
             return
         person = candidates[0]
+        before = re.search(r"([\u0621-\u064a]+)\s+$", text[max(0, hit.start - len(hit.clitic) - 20):hit.start - len(hit.clitic)])
+        if before and not hit.clitic:
+            word = before.group(1)
+            own = {w for name in person.names_ar for w in fold_key(name).split()}
+            if word not in own and word in self._given_names and not word.startswith("ال"):
+                return  # "الشيخ ناصر الجابر الصباح": a given name we lack, then a name shared with another
         start = _HONORIFIC_BEFORE.search(text, max(0, hit.start - 30), hit.start)
         out.mentions.append(Mention(start.start() if start else hit.start, hit.end, "person",
                                     (self.kb.actor_for_person(person),), via="context"))
@@ -246,11 +298,17 @@ class MentionResolver:
             kinds = hit.kinds
             if kinds & {"person", "person_short"} and not kinds & {"title", "polity", "demonym"}:
                 break
+            if roles and kinds & {"title", "home_title"} and re.match(r"\s+(?:بن|ابن|بنت)\s", text[hit.end:hit.end + 6]):
+                break  # "وزير الدولة سلطان بن سعد": a given name, not the title of a sultan
+            if roles and kinds & {"title", "home_title"} and "باسم" in gap and \
+                    self.kb.roles[roles[-1]].role_class == "spokesperson":
+                break  # "المتحدث باسم الرئيس النيجيري بولا تينوبو": the principal is someone else
             if ("title" in kinds or "home_title" in kinds) and roles and (
                     hit.clitic.endswith("ل") or (last_title_text in _DEPENDENT_TITLES and not hit.clitic.startswith("و"))):
                 pass  # "المبعوث الخاص للرئيس الأمريكي", "مستشار الرئيس الروسي": the envoy's, the adviser's phrase
             elif "title" in kinds or "home_title" in kinds:
-                specific = quals or any(self.kb.roles[r].implies for r in roles)
+                specific = quals or any(self.kb.roles[r].implies for r in roles) or \
+                    (roles and roles[-1] in _MANY_HOLDERS and last_title_text not in _DEPENDENT_TITLES)
                 if specific and not hit.clitic.startswith("و") and stop_at_new_phrase:
                     # "الوزير الروسي أمين المجلس ..." may be two people (subject, object) or one
                     # (apposition); the caller decides by who holds what.
@@ -315,6 +373,10 @@ class MentionResolver:
         hit = hits[j]
         if hit.kinds & {"person", "person_short"}:
             return (j - i) + self._name(hits, j, text, day, out) if j > i else self._name(hits, j, text, day, out)
+        if j > i and "person_context" in hit.kinds and not hit.kinds & {"title", "home_title"}:
+            # "وكان الفريق البرهان قد وصل": a style, then the surname of someone named before
+            self._context_short(hit, text, day, named, out, styled=True)
+            return j - i + 1
         if hit.kinds == {"honorific"} or not hit.kinds & {"title", "home_title", "honorific"}:
             return max(1, j - i)
         chain_end, roles, quals, home_title = self._title_chain(hits, j, text, stop_at_new_phrase=True)
@@ -344,8 +406,18 @@ class MentionResolver:
         gap_to_name = text[end:hits[k].start] if k < len(hits) else ""
         portfolio_words = _PORTFOLIO_GAP.match(gap_to_name) and not any(
             fold_key(w) in _NAME_STOP or fold_key(w) in self._common_verbs for w in gap_to_name.split())
+        # ... and after a long portfolio and a comma, when the person named holds that office
+        # ("وزير الشؤون الخارجية والتعاون والموريتانيين في الخارج، إسماعيل ولد الشيخ أحمد")
+        described_then_named = (_PORTFOLIO_COMMA_GAP.match(gap_to_name) and k < len(hits) and not any(
+            fold_key(w) in _NAME_STOP or fold_key(w) in self._common_verbs for w in gap_to_name.split())
+            and (p := self._pick_person(hits[k].entries, ("person", "person_short"), day)) is not None
+            and self._holds_any(p, roles, quals, day))
+        given_name_first = (k < len(hits) and not hits[k].kinds & {"person"} and re.search(r"[\u0621-\u064a]\s$", gap_to_name)
+                            and (p := self._pick_person(hits[k].entries, ("person_short",), day)) is not None
+                            and not self._holds_any(p, roles, quals, day))  # "... لدى نواكشوط حميد الزياني"
         if k < len(hits) and hits[k].kinds & {"person", "person_short"} and not _GAP_OK.match(gap_to_name) and (
-                _COMPLEMENT_GAP.match(gap_to_name) or (indefinite and portfolio_words)):
+                _COMPLEMENT_GAP.match(gap_to_name) or (indefinite and portfolio_words) or described_then_named) \
+                and not given_name_first:
             # ... and after a minister's portfolio ("وزير الاقتصاد والطاقة زيغمار غابرييل")
             return (k - i) + self._name_after_title(hits, k, start, roles, quals, day, out)
         # A name right after the titles wins.
@@ -390,15 +462,39 @@ class MentionResolver:
             person = self._coreference(roles, out, day, home, of=quals[0], feminine=feminine)
         if person is None:
             generic_title = roles[-1] in _GENERIC_MINISTER and not text[hits[j].start:hits[j].start + 2] == "ال"
-            local_name, name_end = self._read_unknown_name(text, end, hits, chain_end, portfolio=generic_title)
+            local_name, name_end = self._read_unknown_name(text, end, hits, chain_end, portfolio=generic_title,
+                                                           office=(roles, quals, day))
+            if local_name and not quals:
+                # "نائب وزير الخارجية وشؤون المغتربين في اليمن مصطفى نعمان": the complement names the state
+                quals = [h.first("polity").ref for h in hits[chain_end:] if h.start < name_end - len(local_name)
+                         and "polity" in h.kinds and h.start - end < 60][:1]
             if local_name and (quals or any(not self.kb.roles[r].in_kb for r in roles) or self._last_name_direct):
                 # "وزير الداخلية عبد الوافي لفتيت": a name right after the title, whoever holds it in the KB
                 actor = _local_actor(local_name)
-                out.mentions.append(Mention(start, name_end, "person", (actor,), role=self.kb.roles[roles[-1]].key,
+                tail = next((h for h in hits[chain_end:] if h.start >= name_end), None)
+                known = tail is not None and tail.start - name_end <= 1 and \
+                    self._pick_person(tail.entries, ("person", "person_short"), day)
+                if known and self._holds_any(known, roles, quals, day):
+                    # "الوزير الأول إسماعيل ولد ابده ولد الشيخ سيديا": the words we could not read
+                    # begin the name of the holder the base knows by its end
+                    out.mentions.append(Mention(start, tail.end, "person", (self.kb.actor_for_person(known),),
+                                                role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None,
+                                                via="name"))
+                    return hits.index(tail) + 1 - i
+                role_key = self.kb.roles[roles[-1]].key
+                apposition = next((h for h in hits[chain_end:] if h.start >= name_end), None)
+                if apposition is not None and "title" in apposition.kinds and \
+                        re.fullmatch(r"\s*[،,]\s*", text[name_end:apposition.start]):
+                    # "المستشار أحمد فهمي، المتحدث الرسمي باسم الرئاسة": the office he is cited in,
+                    # so that "وأضاف المتحدث الرسمي" refers back to him
+                    role_key = self.kb.roles[apposition.first("title").ref].key
+                out.mentions.append(Mention(start, name_end, "person", (actor,), role=role_key,
                                             of=quals[0] if quals else None, via="local"))
-                return chain_end - i
+                # the words of the name are read: none of them starts another mention
+                return max(chain_end, next((n for n in range(chain_end, len(hits)) if hits[n].start >= name_end),
+                                           len(hits))) - i
             local_title = any(not self.kb.roles[r].in_kb for r in roles)
-            before = self._name_before_title(text, start, hits, i, out) if quals or local_title else None
+            before = self._name_before_title(text, start, hits, i, out, coordinated_only=not (quals or local_title))
             if before is not None:
                 # '"كاتالين نوفاك" رئيسة المجر', "آرمين لاشيت نائب رئيس البرلمان الأوروبي": the name
                 # stands before its title
@@ -416,7 +512,18 @@ class MentionResolver:
             via = "coref"
         else:
             via = "title"
+        if person is not None and via == "title" and _MANY_AT_ONCE.match(text, hits[j].start):
+            # "علي رضا عنايتي مساعد وزير الخارجية الإيراني": a state has several deputies at once;
+            # a name printed before the title is this one's
+            before = self._name_before_title(text, start, hits, i, out)
+            if before is not None:
+                name_start, name = before
+                out.mentions.append(Mention(name_start, end, "person", (_local_actor(name),),
+                                            role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None,
+                                            via="local"))
+                return max(1, chain_end - i)
         if person is not None:
+            end = self._own_name_after(text, end, person)
             out.mentions.append(Mention(start, end, "person", (self.kb.actor_for_person(person),),
                                         role=self.kb.roles[roles[-1]].key, of=quals[0] if quals else None, via=via))
         elif not construct:
@@ -426,6 +533,15 @@ class MentionResolver:
                 out.mentions.append(Mention(start, end, "person", (local,), role=self.kb.roles[roles[-1]].key,
                                             of=quals[0] if quals else None, via="local"))
         return max(1, chain_end - i)
+
+    def _own_name_after(self, text: str, end: int, person: Person) -> int:
+        """"أمير الكويت الشيخ مشعل الصباح": a form of the holder's name the base does not list,
+        printed after the title, starts with the holder's given name: the mention takes it in."""
+        given = {fold_key(name.split()[0]) for name in person.names_ar if name.split()}
+        match = _NAME_WORDS_AFTER.match(text, end)
+        if not match or fold_key(match.group(1)) not in given:
+            return end
+        return match.end()
 
     def _appositive(self, actor: Actor, roles: list[str], quals: list[str], day: date | None) -> bool:
         person = self.kb.persons.get(actor.key)
@@ -518,7 +634,7 @@ class MentionResolver:
         return None
 
     def _name_before_title(self, text: str, title_start: int, hits: list[Hit], i: int,
-                           out: Resolved) -> tuple[int, str] | None:
+                           out: Resolved, coordinated_only: bool = False) -> tuple[int, str] | None:
         """Two to four plain words right before a qualified title, set off from what precedes them
         by punctuation or a verb: a person the knowledge base lacks, named first, titled after."""
         k = i - 1
@@ -526,6 +642,8 @@ class MentionResolver:
             k -= 1  # a surname shared with someone not named here is just a word of this name
         floor = max(hits[k].end if k >= 0 else 0, out.mentions[-1].end if out.mentions else 0)
         window = text[max(floor, title_start - 60):title_start]
+        if window[-1:].isalpha():
+            return None  # "... أزمة المناخ والمحافظة": a clitic on the title starts a new phrase
         tail = _NAME_BEFORE_TAIL.search(window)  # the quote/comma between the name and its title
         words = list(re.finditer(r"[\u0621-\u064a]+", window[:tail.start()]))
         if window[words[-1].end():tail.start()].strip() if words else True:
@@ -538,6 +656,13 @@ class MentionResolver:
             if any(window[a.end():b.start()].strip() for a, b in zip(run, run[1:])):
                 continue  # punctuation inside: not one name
             folded = [fold_key(w.group()) for w in run]
+            # "...، وآرمين لاشيت نائب رئيس البرلمان الأوروبي": the next item of a list, after its و
+            coordinated = folded[0].startswith("و") and len(folded[0]) > 3 and \
+                window[:run[0].start()].rstrip().endswith(("،", ","))
+            if coordinated_only and not coordinated:
+                continue
+            if coordinated:
+                folded[0] = folded[0][1:]
             if folded[0].startswith("ال") or folded[0] in _NAME_STARTS_NEVER or _STATE_WORD.match(folded[0]):
                 continue
             # "علي" is the name Ali when printed with ya; folded, it is also the preposition على
@@ -545,18 +670,24 @@ class MentionResolver:
                      for w, t in zip(folded, run)]
             if any(w in self._common_words or w in self._common_verbs for w in folded) or any(stops):
                 continue
+            if any(w[:1] in ("ب", "ل") and w[1:] in self._common_words for w in folded):
+                continue  # "عن سروره بلقاء ولي العهد": a preposition on a common noun is no name
             lead = window[:run[0].start()]
             quoted = lead.rstrip(" ")[-1:] in ('"', "“", "«")
             lead = lead.rstrip(' "“«')
             last = fold_key(lead.split()[-1]) if lead.split() else ""
+            if last[:1] in ("و", "ف") and last[1:] in self._common_verbs:
+                last = last[1:]  # "ولفت علي رضا عنايتي مساعد الوزير"
             opener = quoted or lead[-1:] in ("،", ",", ".", ":", "\n", "") or last in self._common_verbs or \
                 last in self._common_words or last in _BEFORE_A_NAME
             if opener:
-                return offset + run[0].start(), self._original(offset + run[0].start(), offset + run[-1].end())
+                first = offset + run[0].start() + (1 if coordinated else 0)
+                return first, self._original(first, offset + run[-1].end())
         return None
 
     def _read_unknown_name(self, text: str, pos: int, hits: list[Hit], next_hit: int,
-                           portfolio: bool = False) -> tuple[str | None, int]:
+                           portfolio: bool = False,
+                           office: tuple[list[str], list[str], date | None] | None = None) -> tuple[str | None, int]:
         """The name a title introduces when the knowledge base lacks it. A complement may come
         first ("باسم ميليشيا الحوثي", "لدى مصر", "لشؤون مجلس التعاون الخليجي السفير"); the name is
         the last two or three words before a function word or punctuation, none of them a known
@@ -568,6 +699,7 @@ class MentionResolver:
         title_follows = False
         after_comma = False
         comma_at = 0
+        father_end = -1  # end of a known name read as a father's inside this one
         honorific_ends: set[int] = set()  # "... السيدة متسيبو راماكواي": a name right after السيد/السيدة
         if re.search(r"(?<![\u0621-\u064a])(?:السيد|السيده|الدكتور|الدكتوره|الشيخ|الاستاذ)\s*$", text[max(0, pos - 14):pos]):
             honorific_ends.add(pos)  # the title's chain already took the honorific
@@ -584,11 +716,24 @@ class MentionResolver:
             while k < len(hits) and hits[k].end <= match.start():
                 k += 1
             hit = hits[k] if k < len(hits) and hits[k].start - len(hits[k].clitic) <= match.start() < hits[k].end else None
+            if hit is not None and ((tokens and fold_key(tokens[-1][2]) in _NAME_LINKS) or hit.end <= father_end):
+                # "بن سلطان", "بن سلطان بن عبدالعزيز": after a link of a name, the father's name
+                father_end = max(father_end, hit.end)
+                hit = None
+            if hit is not None and "title" in hit.kinds and re.match(r"\s+(?:بن|ابن|بنت)\s", text[hit.end:hit.end + 6]):
+                hit = None  # "سلطان بن سعد": a given name that is also a title, then a father
             if hit is not None and "title" in hit.kinds and "honorific" not in hit.kinds:
                 # another title: in apposition (no clitic), the name is all we read or after it;
                 # after a preposition or و ("بالوزير", "ووزير") a new phrase starts
                 title_follows = not hit.clitic
                 break
+            if office is not None and hit is not None and hit.kinds & {"person_short"} and not hit.kinds & {"person"} \
+                    and tokens and not tokens[-1][3] and cursor == match.start() - 1 and not hit.clitic:
+                # "سفير المملكة لدى نواكشوط حميد الزياني": a given name we lack, then a surname the
+                # base knows for someone who does not hold this office: one unknown name
+                known = self._pick_person(hit.entries, ("person_short",), office[2])
+                if known is not None and not self._holds_any(known, *office):
+                    hit = None
             if hit is not None and (hit.kinds & {"person", "person_short", "counterpart"}
                                     or (hit.clitic.startswith("و") and match.start() < hit.start)):
                 break  # someone else, or a coordinated phrase
@@ -596,13 +741,30 @@ class MentionResolver:
             folded = fold_key(word)
             if hit is not None and hit.kinds <= {"person_context"}:
                 hit = None  # a surname shared with someone not named here: just a word
-            ali = folded == "علي" and self._original(match.start(), match.end()).endswith("ي")  # the name, not على
-            if hit is None and not ali and (folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
-                break
-            known = hit is not None or folded in _COMPLEMENT_WORDS
+            # the name Ali, not the preposition على: printed with ya, or (Egyptian spelling "على")
+            # followed by a word that is no definite noun ("على رضا غوناي" vs "على العلاقات")
+            following = re.match(r"\s+([\u0621-\u064a]+)", text[match.end():match.end() + 20])
+            name_like_next = following is not None and not following.group(1).startswith("ال") and \
+                len(following.group(1)) >= 3 and fold_key(following.group(1)) not in _AFTER_ALA and \
+                fold_key(following.group(1)) not in _NAME_STOP and fold_key(following.group(1)) not in self._common_words \
+                and not _VERBAL_NOUN.fullmatch(fold_key(following.group(1)))  # "على تدعيم", "على تعزيز"
+            inside_name = bool(tokens) and not tokens[-1][3] and not fold_key(tokens[-1][2]).startswith("ال") and \
+                fold_key(tokens[-1][2]) not in self._common_words  # "محمد علي"
+            ali = folded == "علي" and (
+                (self._original(match.start(), match.end()).endswith("ي") and (name_like_next or inside_name))
+                or (all(t[3] for t in tokens) and name_like_next))
+            complement = folded == "في" and tokens and any(
+                h.kinds & {"polity", "place"} and 0 < h.start - match.end() <= 2 for h in hits[k:k + 2])
+            if hit is None and not ali and not complement and (
+                    folded in _NAME_STOP or (folded.startswith("و") and fold_key(word[1:]) in _NAME_STOP)):
+                break  # "في اليمن" after the office's words is its complement; else "في" ends the name
+            known = hit is not None or folded in _COMPLEMENT_WORDS or complement
+            if known and hit is None and tokens and fold_key(tokens[-1][2]) in _NAME_LINKS:
+                known = False  # "عبد الله": after a link of a name, a word of the name
             if hit is not None and "honorific" in hit.kinds:
                 honorific_ends.add(match.end())
-            if portfolio and all(t[3] for t in tokens) and (folded.startswith("ال") or folded.startswith("و")):
+            if portfolio and all(t[3] for t in tokens) and (folded.startswith("ال") or folded.startswith("و")
+                                                             or (not tokens and folded in self._common_words)):
                 known = True  # "وزير التخطيط والتعاون الدولي عماد الفاخوري": the portfolio, then the name
             tokens.append((match.start(), match.end(), word, known))
             cursor = match.end()
@@ -621,7 +783,9 @@ class MentionResolver:
             # ("تعزيز علاقات التعاون", "مطلع الشهر الجاري")
             common = [w in self._common_words for w in words if w not in _NAME_LINKS]
             compound_end = len(words) >= 2 and words[-2] in ("عبد", "ابو")  # "... عبد الله", "... أبو بكر"
-            if (words[-1] in self._common_words and not compound_end) or all(common) or _STATE_WORD.match(words[0]):
+            family = words[-1] in DYNASTIES  # "... المبارك الصباح": the ruling family, not "the morning"
+            if (words[-1] in self._common_words and not compound_end and not family) or all(common) \
+                    or _STATE_WORD.match(words[0]):
                 return False
             if any(w.startswith(_PREPOSITION_ARTICLE) for w in words):
                 return False  # "بحر العلوم بالضيف", "الرئيس بالعلاقات": a preposition with an article ends a name
@@ -660,7 +824,9 @@ class MentionResolver:
                     size == len(run) or size >= 4 or fold_key(run[size][2])[:1] in ("ل", "ب"))
                     and (size <= 5 or sum(fold_key(t[2]) in _NAME_LINKS for t in run[:size]) >= 2)]
             else:
-                candidates = [run[-size:] for size in (5, 4, 3, 2) if len(run) >= size]
+                # a Gulf name with its ancestors may be long: "الأمير يزيد بن محمد بن فهد آل فرحان"
+                candidates = [run[-size:] for size in (7, 6, 5, 4, 3, 2) if len(run) >= size and (
+                    size <= 5 or sum(fold_key(t[2]) in _NAME_LINKS for t in run[-size:]) >= 2)]
             if after_comma:
                 # only a name that closes its own phrase: "، رومان راديف،" not "، اليوم بحث ..."
                 if run[0] is not tokens[comma_at] if comma_at < len(tokens) else True:
@@ -727,9 +893,11 @@ class MentionResolver:
     def _anchor_role(self, anchor: Mention | None, day: date | None) -> str | None:
         if anchor is None:
             return None
-        if anchor.role and any(r.key == anchor.role and r.in_kb for r in self.kb.roles.values()):
-            return anchor.role
         person = self.kb.persons.get(anchor.actor.key)
+        royal_style = anchor.role in _ROYAL_ROLES and person is not None and \
+            not any(o.role == anchor.role for o in person.offices_on(day))  # "الأمير فيصل بن فرحان" is a minister
+        if anchor.role and not royal_style and any(r.key == anchor.role and r.in_kb for r in self.kb.roles.values()):
+            return anchor.role
         if person is None:
             return anchor.role
         held = {o.role for o in person.offices_on(day)}
@@ -770,14 +938,17 @@ class MentionResolver:
             out.mentions.append(Mention(hit.start, end, "group", tuple(reversed(people)), via="group"))
 
     def _in_classes(self, mention: Mention, classes: set[str] | None) -> bool:
-        """"الوزيران" are two ministers, "الزعيمان" two leaders: skip others named in between."""
+        """"الوزيران" are two ministers, "الزعيمان" two leaders: skip others named in between;
+        a spouse ("وزوجته أمينة") is in no such pair."""
+        if mention.role and self._class_of(mention.role) == "spouse":
+            return False
         if not classes:
             return True
         if mention.role and self._class_of(mention.role) in classes:
             return True
         person = self.kb.persons.get(mention.actor.key)
         if person is None:
-            return True  # a local actor: nothing says otherwise
+            return mention.role is None  # a local actor: only its title can say otherwise
         return any(self._class_of(o.role) in classes for o in person.offices)
 
     def _pronouns(self, text: str, out: Resolved, day: date | None = None) -> None:

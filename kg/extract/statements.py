@@ -25,6 +25,9 @@ _RELATIVE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي)\s*$")
 # starts with the article or a title word; "، متابعة بلاده للتطورات ..." is already the content
 _APPOSITION = re.compile(r"\s*،\s*+(?=ال|رييس|وزير|نايب|مستشار|سفير|مبعوث|ممثل|مدير|امين|عضو|متحدث|قايد)"
                          r"(?!(?:ب?ان|ب?انه|انها|الي|علي|عن|في|من|ان)(?![\u0621-\u064a]))[^،.\n]{3,90}،")
+_BODY_RELAY = re.compile(r"(?<![\u0621-\u064a])(?:[وب]?حسب\s+)?(?:بيان|البيان|بيانا)(?![\u0621-\u064a])")
+_FEMININE_TITLE = re.compile(r"(?:ال)?(?:سفيره|وزيره|رييسه|السيده|سيده|نايبه|مستشاره|مبعوثه|المتحدثه|الناطقه|مندوبه|المندوبه|الممثله|الامينه|امينه|الدكتوره|مديره|المديره)(?![\u0621-\u064a])")
+_SAME_SPEAKER = re.compile(r"\s*(?:ال)?(?:متحدث|متحدثه|مسوول|مسووله|مصدر|وزير|وزيره|رييس|رييسه|مبعوث|مبعوثه|سفير|سفيره)\s+(?:ذاته|ذاتها|نفسه|نفسها)(?![\u0621-\u064a])")
 _NOUN_CONTEXT = re.compile(r"(?<![\u0621-\u064a])(?:علي|الي|من|عن|في|حول|بعد|قبل|مع|ضد)\s+$")
 # Also ordinary words: بين "between", عبر "across", رأى, قيم "values"; they need a subject or أن.
 _AMBIGUOUS = {fold_key(w) for w in ("بين", "بينت", "عبر", "عبرت", "رأى", "رأت", "قيم", "قيمت", "كشف")}
@@ -75,7 +78,7 @@ class StatementFinder:
         self._sentence_speakers: tuple[int, list[Actor]] | None = None
         inside_until = -1
         for start, end, word, kind in ordered:
-            if start < ctx.headline_end or ctx.in_quote(start):
+            if start < ctx.headline_end or (ctx.in_quote(start) and not self._relayed_by_body(start)):
                 continue
             coordinated = text[start] in "وف" and not word.startswith(text[start])
             nested = start < inside_until and not coordinated and kind != "participle"
@@ -111,6 +114,11 @@ class StatementFinder:
         after_text = text[end:end + 40]
         if self.media.match(after_text.lstrip()) and not self._mention_right_after(end):
             return None
+        same = _SAME_SPEAKER.match(text, end)
+        if same and last_speakers and kind != "participle":
+            # "وشدد المتحدث ذاته على أن ...": whoever spoke last
+            content = self._content(same.end(), sentence)
+            return FoundStatement(list(last_speakers), (start, end), content, word, False) if content else None
         # a participle has no subject of its own after it: "داعيا بوتين لزيارة تركيا" names whom he invited
         subject = [] if kind == "participle" else (
             self._subject_after(end, sentence.end) or self._relative_antecedent(start, sentence.start))
@@ -119,6 +127,9 @@ class StatementFinder:
         content_from = end
         if subject and ambiguous and len(subject) > 1:
             return None  # "بين X و Y" is "between X and Y"
+        if subject and ambiguous and subject[0].kind == "group" and \
+                re.match(r"\s*(?:ال)?[\u0621-\u064a]+ين(?![\u0621-\u064a])", text[end:end + 20]):
+            return None  # "بين الجانبين": a subject would be "الجانبان"; this is "between the two"
         if subject and subject[0].via == "attendees":
             held = [m for m in self.meetings if m.anchor < start]
             if not held:
@@ -165,6 +176,16 @@ class StatementFinder:
         if self._is_relay(content, speakers):
             return None
         return FoundStatement(speakers, (start, end), content, word, collective)
+
+    def _relayed_by_body(self, start: int) -> bool:
+        """'وبحسب بيان لمكتب الكاظمي، "أكد رئيس مجلس الوزراء على ..."': a statement quoted whole,
+        opening with its own verb and subject, relays that person's statement."""
+        ctx = self.ctx
+        quote = next(((a, b) for a, b in ctx.quotes if a <= start < b), None)
+        if quote is None or not re.fullmatch(r"[\"“”«»\s]*و?", ctx.text[quote[0]:start]):
+            return False
+        sentence = ctx.sentences.at(quote[0])
+        return _BODY_RELAY.search(ctx.text, max(sentence.start, quote[0] - 120), quote[0]) is not None
 
     # -- speakers ------------------------------------------------------------------------------
     def _mention_right_after(self, pos: int) -> Mention | None:
@@ -218,7 +239,15 @@ class StatementFinder:
             return None
         m = candidates[-1]
         gap = self.ctx.text[m.end:start]
-        return m if _ADVERBIAL_GAP.match(gap) else None
+        if _ADVERBIAL_GAP.match(gap):
+            # "الرئيس الأسد خلال المحادثات مع الرئيس رئيسي أكد أن": the one named in the "مع"
+            # phrase is the partner; the subject comes before it
+            partner = re.search(r"(?<![\u0621-\u064a])(?:مع|بـ?نظيره)\s*$", self.ctx.text[max(sentence_start, m.start - 12):m.start])
+            if partner and len(candidates) >= 2 and re.search(
+                    r"(?<![\u0621-\u064a])(?:خلال|في|اثناء|لدي)(?![\u0621-\u064a])", self.ctx.text[candidates[-2].end:m.start]):
+                return candidates[-2]
+            return m
+        return None
 
     def _body_after(self, pos: int, verb: str) -> tuple[Actor, int] | None:
         """"أكدت وزارة الخارجية" / "تدعو موسكو": a statement credited to a state. States and
@@ -295,6 +324,9 @@ class StatementFinder:
             person = self.ctx.kb.persons.get(actor.key)
             if actor.kind != "person" or (person is not None and person.gender == "f"):
                 return True
+            if person is None and any(m.actor == actor and _FEMININE_TITLE.match(self.ctx.text, m.start)
+                                      for m in self.ctx.resolved.mentions if m.kind == "person"):
+                return True  # "سفيرة جمهورية تركيا، السيدة ماهينور أوزديمير": a woman the base lacks
         return False
 
     def _noun_subject_follows(self, pos: int) -> bool:

@@ -42,6 +42,7 @@ class Person:
     short_ar_context: tuple[str, ...]
     gender: str
     offices: tuple[Office, ...]
+    short_ar_country: tuple[str, ...] = ()
 
     @property
     def label_ar(self) -> str | None:
@@ -122,6 +123,7 @@ class KnowledgeBase:
     counterparts: tuple[str, ...]
     triggers: dict
     common_words: tuple[str, ...] = ()
+    landmarks: dict[str, str] = field(default_factory=dict)  # Arabic name -> place id of its city
     raw: dict[str, list[dict]] = field(repr=False, default_factory=dict)
     _by_office: dict[tuple[str, str], list[tuple[Office, Person]]] = field(repr=False, default_factory=dict)
 
@@ -200,6 +202,7 @@ def load(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
             id=p["id"], name_en=p["name_en"], wikidata=p.get("wikidata"),
             names_ar=tuple(p.get("names_ar", [])), short_ar=tuple(p.get("short_ar", [])),
             short_ar_context=tuple(p.get("short_ar_context", [])), gender=p.get("gender", "m"),
+            short_ar_country=tuple(p.get("short_ar_country", [])),
             offices=tuple(Office(o["role"], o["of"], _day(o.get("start")), _day(o.get("end")), o.get("source"))
                           for o in p.get("offices", [])),
         )
@@ -226,10 +229,16 @@ def load(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     triggers = json.loads((directory / "triggers.json").read_text(encoding="utf-8"))
     common = directory / "common_words.json"
     common_words = tuple(json.loads(common.read_text(encoding="utf-8"))["words"]) if common.exists() else ()
+    landmark_file = directory / "landmarks.json"
+    landmarks = {name: entry["place"] for entry in json.loads(landmark_file.read_text(encoding="utf-8"))["landmarks"]
+                 for name in entry["names_ar"]} if landmark_file.exists() else {}
+    unknown = sorted(set(landmarks.values()) - set(places))
+    if unknown:
+        raise ValueError(f"landmarks.json names places that places.json lacks: {', '.join(unknown)}")
     return KnowledgeBase(
         persons=persons, polities=polities, places=places, roles=_load_roles(role_table),
         honorifics=tuple(role_table.get("honorifics_ar", [])), counterparts=tuple(role_table.get("counterpart_ar", [])),
-        triggers=triggers, common_words=common_words,
+        triggers=triggers, common_words=common_words, landmarks=landmarks,
         raw={"persons": raw_persons, "countries": raw_countries, "organisations": raw_orgs, "places": raw_places},
     )
 
