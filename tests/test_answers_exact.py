@@ -760,9 +760,12 @@ def test_kg_meetings_shows_a_page_and_says_how_to_get_the_next(seeds_store_share
     assert json.loads(last.stdout) == everything[8:] and " ".join(last.stderr.split()) == "meetings 9-9"
     assert _pages(lambda n, at: kg(seeds_store_shared, "meetings", "--limit", str(n), "--offset", str(at), "--json"),
                   2) == everything
+    reports = kg(seeds_store_shared, "meetings", "--by-report", "--limit", "0", "--json")
+    assert _pages(lambda n, at: kg(seeds_store_shared, "meetings", "--by-report", "--limit", str(n), "--offset", str(at),
+                                   "--json"), 4) == reports and len(reports) == 9
     putin = kg(seeds_store_shared, "meetings", "--actor", "Putin", "--limit", "3", "--offset", "3", "--json")
     assert putin == kg(seeds_store_shared, "meetings", "--actor", "Putin", "--json")[3:]
-    same_meetings(meeting_rows(putin), [m for m in SEED_MEETINGS if PUTIN in m[4]][3:])
+    same_meetings(meeting_rows(putin), [m for m in SEED_MEETINGS if PUTIN in m[4]][3:], SEED_SOURCES)
 
 
 def test_named_listing_pages_over_http(server):
