@@ -1,17 +1,22 @@
-"""Throughput of `kg serve` against `oxigraph serve` on copies of one synthetic store.
+"""Throughput of `kg serve` against `oxigraph serve` over copies of one store, in one run.
 
-    .venv/bin/python bench/bench_server.py [--articles 1000] [--seconds 3] [--clients 4]
+    .venv/bin/python bench/bench_server.py --store DIR        # an existing store (copied)
+    .venv/bin/python bench/bench_server.py --articles 5000    # or: bench-corpus + kg ingest first
+    .venv/bin/python bench/bench_server.py --quick
 
-For every query of the mix (the named queries of queries/*.rq with parameters bound, plus a
-few ad-hoc ones), each server gets `--clients` threads sending requests for `--seconds`;
-the servers run one after the other, never at the same time. Requests/s, p50 and p99 per
-query and the kg/oxigraph throughput ratio go to bench/out/server.json and, as a markdown
-section, to stdout. A query whose single probe request takes longer than `--max-seconds`
-is reported as too slow rather than measured.
+The requests of issue 15: a point lookup, an aggregate, relations.rq's full text, and the
+named queries as clients send them (kg: `/queries/NAME`; oxigraph: the same SPARQL kg runs,
+through the met-with summary when kg would), pages of the listing queries among them. Both
+servers are up at once; for each request and client count (`--clients 1,8`), `--rounds`
+rounds hammer kg then oxigraph for `--seconds` each, and the kg/oxigraph throughput ratio
+is taken per round. Results: bench/out/server.json and bench/SERVER.md (linked from
+bench/REPORT.md). A request whose probe takes longer than `--max-seconds` is reported as
+too slow rather than measured.
 """
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -22,6 +27,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -29,31 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg import queries as named_queries  # noqa: E402
-from kg.rdf import SPARQL_PREFIXES, actor_iri  # noqa: E402
-from kg.server import synthetic  # noqa: E402
+from kg.rdf import SPARQL_PREFIXES  # noqa: E402
 from kg.server.background import free_port  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "server.json"
-ADHOC = {
-    "adhoc-count-meetings": SPARQL_PREFIXES + "SELECT (COUNT(?m) AS ?n) WHERE { ?m a kgo:Meeting }",
-    "adhoc-lookup": SPARQL_PREFIXES + "SELECT ?p ?o WHERE { ?a kgo:documentId \"synthetic-000007\" ; ?p ?o }",
-    "adhoc-ask": SPARQL_PREFIXES + "ASK { ?m kgo:status kgo:Planned }",
-    "adhoc-construct-100": SPARQL_PREFIXES + "CONSTRUCT { ?m ?p ?o } WHERE { ?m a kgo:Meeting ; ?p ?o } LIMIT 100",
-}
-
-
-def bindings(query: named_queries.NamedQuery, someone: str) -> dict[str, str]:
-    """Parameters a user would give: an actor for every actor-like IRI parameter, no dates."""
-    return {p.name: someone for p in query.params if p.type == "iri" and p.name in ("actor", "speaker")}
-
-
-def query_mix(someone: str) -> list[dict]:
-    mix = []
-    for query in named_queries.catalogue().values():
-        values = bindings(query, someone)
-        mix.append({"name": query.name, "named": True, "params": values, "text": query.bind(values)})
-    mix.extend({"name": name, "named": False, "params": {}, "text": text} for name, text in ADHOC.items())
-    return mix
 
 
 def wait_ready(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -62,9 +47,9 @@ def wait_ready(url: str, process: subprocess.Popen, seconds: float = 60) -> None
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=30)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not come up")
 
@@ -88,6 +73,11 @@ def request_for(target: str, base: str, item: dict) -> tuple[str, dict]:
 
 
 def hammer(url: str, params: dict, clients: int, seconds: float, max_seconds: float) -> dict:
+    """`clients` threads, each with one kept-alive connection (http.client: the lightest
+    client in the standard library, since it shares the cores with the servers), sending
+    GETs for `seconds`; requests/s and latency percentiles of the 200s."""
+    parts = urlsplit(url)
+    target = parts.path + "?" + urlencode(params) if params else parts.path
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -95,18 +85,28 @@ def hammer(url: str, params: dict, clients: int, seconds: float, max_seconds: fl
     stop_at = time.monotonic() + seconds
 
     def client() -> None:
-        session = requests.Session()
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=max_seconds)
+        mine, failed = [], []
         while time.monotonic() < stop_at:
             started = time.perf_counter()
             try:
-                response = session.get(url, params=params, headers=headers, timeout=max_seconds)
-                response.content  # noqa: B018 - read the whole body
-                ok = response.status_code == 200
-            except requests.RequestException as error:
-                ok, response = False, error
+                connection.request("GET", target, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+                why = str(response.status)
+                if response.getheader("connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException) as error:
+                ok, why = False, type(error).__name__
+                connection.close()
+                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=max_seconds)
             elapsed = time.perf_counter() - started
-            with lock:
-                (latencies.append(elapsed) if ok else errors.append(str(getattr(response, "status_code", response))))
+            (mine.append(elapsed) if ok else failed.append(why))
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(failed)
 
     started = time.monotonic()
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -131,89 +131,190 @@ def probe(url: str, params: dict, max_seconds: float) -> float | None:
     return time.perf_counter() - started if response.status_code == 200 else None
 
 
-def run_target(target: str, store: Path, mix: list[dict], args) -> dict:
-    port = free_port()
-    # Both servers cancel a query at the same limit, so a too-slow probe leaves no work behind.
-    process = (start_kg(store, port, args.workers, args.max_seconds) if target == "kg"
-               else start_oxigraph(store, port, args.max_seconds))
-    base = f"http://127.0.0.1:{port}"
-    results = {}
-    try:
+def issue_mix(store_dir: Path) -> list[dict]:
+    """The requests issue 15 measures, with parameters taken from the store: a point lookup,
+    an aggregate, the named queries as clients send them (kg: /queries/NAME; oxigraph: the
+    same SPARQL, through the summary when kg would use it) and relations.rq's full text."""
+    import pyoxigraph as ox
+
+    from kg import summary
+    from kg.store import EmbeddedStore
+
+    store = ox.Store.read_only(str(store_dir))
+    view = EmbeddedStore.wrapping(store, str(store_dir))
+    prefix = SPARQL_PREFIXES
+    busiest = next(iter(store.query(prefix + "SELECT ?a (COUNT(*) AS ?n) WHERE { ?m kgo:participant ?a } "
+                                    "GROUP BY ?a ORDER BY DESC(?n) LIMIT 1", use_default_graph_as_union=True)))["a"].value
+    speaker = next(iter(store.query(prefix + "SELECT ?a (COUNT(*) AS ?n) WHERE { ?s kgo:speaker ?a } "
+                                    "GROUP BY ?a ORDER BY DESC(?n) LIMIT 1", use_default_graph_as_union=True)))["a"].value
+    document = next(iter(store.query(prefix + "SELECT ?d WHERE { ?a kgo:documentId ?d } LIMIT 1",
+                                     use_default_graph_as_union=True)))["d"].value
+    mix = [
+        {"name": "point lookup (one article's triples)", "named": False, "params": {},
+         "text": prefix + f'SELECT ?p ?o WHERE {{ ?a kgo:documentId "{document}" ; ?p ?o }}'},
+        {"name": "aggregate (count meetings)", "named": False, "params": {},
+         "text": prefix + "SELECT (COUNT(?m) AS ?n) WHERE { ?m a kgo:Meeting }"},
+        {"name": "relations.rq full text, busiest actor (/sparql)", "named": False, "params": {},
+         "text": named_queries.get("relations").bind({"actor": busiest})},
+    ]
+    named = [("relations", {"actor": busiest}), ("meetings", {"actor": busiest}),
+             ("statements", {"speaker": speaker})]
+    pages = [("meetings", {"actor": busiest, "limit": "50"}), ("actors", {"limit": "50"}),
+             ("articles", {"limit": "50"})]
+    for name, values in named + pages:
+        query = named_queries.get(name)
+        if not all(key in {p.name for p in query.params} for key in values):
+            continue  # a paging parameter this version of the query does not take
+        label = f"named {name} " + " ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in values.items())
+        mix.append({"name": label, "named": True, "query": name, "params": values,
+                    "text": summary.bound_text(view, query, values)})
+    del view, store
+    return mix
+
+
+def start_servers(store: Path, work: Path, args) -> dict:
+    servers = {}
+    for target in ("kg", "oxigraph"):
+        copy = work / target
+        shutil.copytree(store, copy)
+        port = free_port()
+        process = (start_kg(copy, port, args.workers, args.max_seconds) if target == "kg"
+                   else start_oxigraph(copy, port, args.max_seconds))
+        base = f"http://127.0.0.1:{port}"
         wait_ready(base + ("/health" if target == "kg" else "/"), process)
-        for item in mix:
-            url, params = request_for(target, base, item)
-            once = probe(url, params, args.max_seconds)
-            if once is None or once >= 0.9 * args.max_seconds:  # an answer at the limit is a cut one
-                results[item["name"]] = {"skipped": f"no answer within {args.max_seconds:g} s"}
-                time.sleep(1)  # let the server finish cancelling
-                continue
-            hammer(url, params, args.clients, min(0.5, args.seconds), args.max_seconds)  # warm up
-            results[item["name"]] = {"probe_ms": 1000 * once,
-                                     **hammer(url, params, args.clients, args.seconds, args.max_seconds)}
-    finally:
+        servers[target] = (process, base)
+    return servers
+
+
+def stop_servers(servers: dict) -> None:
+    for process, _ in servers.values():
         process.terminate()
         try:
             process.wait(20)
         except subprocess.TimeoutExpired:
             process.kill()
-    return results
+
+
+def paired(store: Path, args) -> dict:
+    """Both servers up over copies of `store`; for each query and client count, `rounds`
+    rounds of kg then oxigraph (never at once), so the ratio of each round compares the two
+    under the same load on the machine. The median of the rounds' figures is reported."""
+    mix = [item for item in issue_mix(store) if not args.only or any(w in item["name"] for w in args.only)]
+    clients = [int(c) for c in str(args.clients).split(",")]
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-serve-") as tmp:
+        servers = start_servers(store, Path(tmp), args)
+        try:
+            for item in mix:
+                urls = {target: request_for(target, base, {**item, "name": item.get("query", item["name"])})
+                        for target, (_, base) in servers.items()}
+                probes = {target: probe(url, params, args.max_seconds) for target, (url, params) in urls.items()}
+                if any(p is None or p >= 0.9 * args.max_seconds for p in probes.values()):
+                    results[item["name"]] = {"skipped": f"no answer within {args.max_seconds:g} s",
+                                             "probe_s": probes}
+                    time.sleep(1)
+                    continue
+                row = {"probe_ms": {t: 1000 * p for t, p in probes.items()}, "by_clients": {}}
+                for count in clients:
+                    rounds = []
+                    for _ in range(args.rounds):
+                        one = {}
+                        for target, (url, params) in urls.items():
+                            hammer(url, params, count, min(0.3, args.seconds), args.max_seconds)  # warm up
+                            one[target] = hammer(url, params, count, args.seconds, args.max_seconds)
+                        one["ratio"] = one["kg"]["rps"] / one["oxigraph"]["rps"] if one["oxigraph"]["rps"] else None
+                        rounds.append(one)
+                    row["by_clients"][str(count)] = {
+                        "rounds": rounds,
+                        "ratio_median": statistics.median(r["ratio"] for r in rounds if r["ratio"] is not None),
+                        "ratio_range": [min(r["ratio"] for r in rounds), max(r["ratio"] for r in rounds)],
+                        **{target: {key: statistics.median(r[target][key] for r in rounds)
+                                    for key in ("rps", "p50_ms", "p99_ms")} |
+                           {"errors": sum(r[target]["errors"] for r in rounds)}
+                           for target in ("kg", "oxigraph")}}
+                    say(f"{item['name']} x{count}: ratio {row['by_clients'][str(count)]['ratio_median']:.2f}")
+                results[item["name"]] = row
+        finally:
+            stop_servers(servers)
+    return {"queries": results, "clients": clients}
+
+
+def say(message: str) -> None:
+    print(f"[bench_server {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def build_store(articles: int, work: Path) -> Path:
+    """A store as users make one: `kg bench-corpus N` then `kg ingest` (met-with summary included)."""
+    corpus, store = work / "corpus.jsonl", work / "store"
+    kg = [str(Path(sys.executable).parent / "kg")]
+    subprocess.run([*kg, "bench-corpus", str(articles), "--out", str(corpus)], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([*kg, "--store", str(store), "ingest", str(corpus)], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return store
 
 
 def markdown(report: dict) -> str:
-    lines = ["## Server benchmark: kg serve vs oxigraph serve",
-             "",
-             f"{report['articles']} synthetic articles ({report['quads']} quads), {report['clients']} client threads, "
-             f"{report['seconds']:g} s per query per server, kg workers: {report['workers']}, CPUs: {os.cpu_count()}.",
-             "",
-             "| query | kg req/s | kg p50 ms | kg p99 ms | oxigraph req/s | oxigraph p50 ms | oxigraph p99 ms | kg/oxigraph |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["# Server benchmark: `kg serve` against `oxigraph serve`", "",
+             "Written by `bench/bench_server.py` (also run by `bench/run.py`). "
+             f"Store: {report['store']} ({report['quads']:,} quads). Both servers run at once over copies of it, "
+             f"`oxigraph serve --union-default-graph` beside `kg serve` with {report['workers']} workers; for each "
+             f"query and client count, {report['rounds']} rounds of {report['seconds']:g} s alternate kg and "
+             f"oxigraph, and the ratio is taken per round (median, and the range over rounds). Clients are "
+             f"threads of one Python process with kept-alive connections, on the same {os.cpu_count()} CPUs. "
+             f"{report['started']}.", "",
+             "kg requests go to `/queries/NAME` for named queries (oxigraph gets the SPARQL kg runs for them, "
+             "through the met-with summary when kg uses it) and to `/sparql` otherwise.", "",
+             "| query | clients | kg req/s | kg p50 ms | oxigraph req/s | oxigraph p50 ms | kg/oxigraph (median, range) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, row in report["queries"].items():
-        kg, ox = row["kg"], row["oxigraph"]
-        if "skipped" in kg or "skipped" in ox:
-            lines.append(f"| {name} | {kg.get('skipped', 'answered')} | | | {ox.get('skipped', 'answered')} | | | |")
+        if "skipped" in row:
+            lines.append(f"| {name} | | {row['skipped']} | | | | |")
             continue
-        ratio = f"{row['ratio']:.2f}" if row.get("ratio") is not None else "-"
-        lines.append(f"| {name} | {kg['rps']:.1f} | {kg['p50_ms']:.1f} | {kg['p99_ms']:.1f} | {ox['rps']:.1f} | "
-                     f"{ox['p50_ms']:.1f} | {ox['p99_ms']:.1f} | {ratio} |")
-    if report.get("named_ratio_geomean"):
-        lines += ["", f"Geometric mean of kg/oxigraph throughput on the named queries: "
-                      f"{report['named_ratio_geomean']:.2f}."]
-    return "\n".join(lines)
+        for count, one in row["by_clients"].items():
+            kg, ox = one["kg"], one["oxigraph"]
+            errors = f" ({kg['errors']} errors)" if kg["errors"] else ""
+            lines.append(f"| {name} | {count} | {kg['rps']:.0f}{errors} | {kg['p50_ms']:.2f} | {ox['rps']:.0f} | "
+                         f"{ox['p50_ms']:.2f} | **{one['ratio_median']:.2f}** ({one['ratio_range'][0]:.2f}-"
+                         f"{one['ratio_range'][1]:.2f}) |")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--store", type=Path, help="an existing kg store directory (copied, never changed)")
+    parser.add_argument("--articles", type=int, default=5000, help="without --store: synthetic articles to ingest")
+    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--clients", default="1,8")
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
     parser.add_argument("--max-seconds", type=float, default=10.0)
+    parser.add_argument("--only", action="append", help="measure only the requests whose name holds this")
+    parser.add_argument("--quick", action="store_true", help="300 articles, one round of 1 s")
+    parser.add_argument("--markdown", type=Path, default=ROOT / "bench" / "SERVER.md")
     args = parser.parse_args()
-    someone = actor_iri(synthetic.persons()[0].key).value
-    mix = query_mix(someone)
+    if args.quick:
+        args.articles, args.rounds, args.seconds = 300, 1, 1.0
+    started = time.strftime("%Y-%m-%d %H:%M")
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
-        master = Path(tmp) / "master"
-        quads = synthetic.build_store(str(master), args.articles)
-        runs = {}
-        for target in ("kg", "oxigraph"):
-            copy = Path(tmp) / target
-            shutil.copytree(master, copy)
-            runs[target] = run_target(target, copy, mix, args)
-    report = {"articles": args.articles, "quads": quads, "clients": args.clients, "seconds": args.seconds,
-              "workers": args.workers, "queries": {}}
-    ratios = []
-    for item in mix:
-        kg, ox = runs["kg"][item["name"]], runs["oxigraph"][item["name"]]
-        ratio = kg["rps"] / ox["rps"] if "rps" in kg and "rps" in ox and ox["rps"] else None
-        report["queries"][item["name"]] = {"named": item["named"], "params": item["params"], "kg": kg,
-                                           "oxigraph": ox, "ratio": ratio}
-        if item["named"] and ratio:
-            ratios.append(ratio)
-    if ratios:
-        report["named_ratio_geomean"] = statistics.geometric_mean(ratios)
+        store = args.store
+        if store is None:
+            say(f"building a store of {args.articles} synthetic articles")
+            store = build_store(args.articles, Path(tmp))
+            described = f"{args.articles:,} synthetic articles (`kg bench-corpus {args.articles}` + `kg ingest`)"
+        else:
+            described = f"`{store}`"
+        import pyoxigraph as ox
+
+        quads = len(ox.Store.read_only(str(store)))
+        measured = paired(store, args)
+    report = {"started": started, "store": described, "quads": quads, "seconds": args.seconds,
+              "rounds": args.rounds, "workers": args.workers, **measured}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(report, indent=2) + "\n")
-    print(markdown(report))
+    text = markdown(report)
+    args.markdown.write_text(text, encoding="utf-8")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -316,9 +316,13 @@ def measure_queries(store_dir: Path, repeat: int, budget: float = QUERY_BUDGET_S
         "statements (one speaker)": ("statements", {"speaker": busiest}),
         "meetings (one actor)": ("meetings", {"actor": busiest}),
         "meetings (one actor, one year)": ("meetings", {"actor": busiest, "since": "2019", "until": "2019-12-31"}),
+        "meetings (one actor), first page of 50": ("meetings", {"actor": busiest, "limit": "50"}),
         "stats": ("stats", {}),
         "articles": ("articles", {}),
-        "actors": ("actors", {}),
+        "articles, first page of 50": ("articles", {"limit": "50"}),
+        "actors (through the actor rows of the summary)": ("actors", {}),
+        "actors, first page of 50": ("actors", {"limit": "50"}),
+        "actors counted from the article graphs (summary bypassed)": ("actors", {}, "direct"),
     }
     results = {}
     for label, (name, values, *mode) in cases.items():
@@ -500,7 +504,10 @@ def render(report: dict) -> str:
             continue
         lines.append(f"Exit code {other['exit_code']}, {other['seconds']:.0f} s"
                      + (f", arguments `{' '.join(other['arguments'])}`" if other["arguments"] else "") + ".")
-        if "results" in other:
+        if key == "server" and other.get("stdout", "").strip():  # its own markdown, also in bench/SERVER.md
+            lines += ["", "Also written to [SERVER.md](SERVER.md); listing pages by size: [LISTING.md](LISTING.md).",
+                      "", other["stdout"].strip().split("\n", 1)[-1].strip()]
+        elif "results" in other:
             lines += ["", "```json", json.dumps(other["results"], indent=1, ensure_ascii=False)[:6000], "```"]
         elif other.get("stdout", "").strip():
             lines += ["", other["stdout"].strip()]

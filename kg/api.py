@@ -8,7 +8,7 @@ with the URL to ask instead).
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -125,8 +125,24 @@ def _meetings(store: GraphStore, request: Request) -> dict:
     status = request.query_params.get("status") or None
     if status not in (None, "held", "planned"):
         raise ApiError(400, {"error": "status: held or planned", "parameter": "status"})
+    limit, offset = _page(request)
     found = relations.meetings(store, actor, None, since, until, status, known=known)
-    return {"actor": _actor(actor), "since": since, "until": until, "meetings": [m.to_dict() for m in found]}
+    result = {"actor": _actor(actor), "since": since, "until": until, "total": len(found), "offset": offset,
+              "meetings": [m.to_dict() for m in found[offset:offset + limit if limit else None]]}
+    if limit and offset + limit < len(found):
+        result["next"] = request.url.path + "?" + urlencode({**request.query_params, "offset": offset + limit, "limit": limit})
+    return result
+
+
+def _page(request: Request) -> tuple[int, int]:
+    """`limit` (0 or absent: all) and `offset` of a listing, checked."""
+    values = []
+    for name in ("limit", "offset"):
+        text = request.query_params.get(name) or "0"
+        if not text.isdigit():
+            raise ApiError(400, {"error": f"{name}: a whole number, 0 or more", "parameter": name})
+        values.append(int(text))
+    return values[0], values[1]
 
 
 def _path(store: GraphStore, request: Request) -> dict:
@@ -260,7 +276,11 @@ OPENAPI: dict = {
             "Positions"),
         "/api/meetings": _get("Meetings of an actor",
                               [_query("actor", "The actor (any name form).", True, example="Putin"), _SINCE, _UNTIL,
-                               _query("status", "held or planned.", schema={"enum": ["held", "planned"]})],
+                               _query("status", "held or planned.", schema={"enum": ["held", "planned"]}),
+                               _query("limit", "At most this many meetings (a page); 0 or absent: all.",
+                                      schema={"type": "integer", "minimum": 0}),
+                               _query("offset", "Skip this many meetings first; `next` gives the next page.",
+                                      schema={"type": "integer", "minimum": 0})],
                               "Meetings"),
         "/api/path": _get("Shortest chain of held meetings linking two actors",
                           [_query("a", "First actor.", True, example="Sergei Shoigu"),
@@ -315,6 +335,9 @@ OPENAPI: dict = {
             "meetings": {"type": "array", "items": {"$ref": "#/components/schemas/Meeting"}}}},
         "Meetings": {"type": "object", "properties": {
             "actor": {"$ref": "#/components/schemas/Actor"},
+            "total": {"type": "integer", "description": "Meetings in all, over every page."},
+            "offset": {"type": "integer"},
+            "next": {"type": "string", "description": "The next page's path and query; absent on the last page."},
             "meetings": {"type": "array", "items": {"$ref": "#/components/schemas/Meeting"}}}},
         "Timeline": {"type": "object", "properties": {
             "actor": {"$ref": "#/components/schemas/Actor"},

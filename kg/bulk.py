@@ -69,7 +69,7 @@ class Extracted:
     statements: int = 0
     warnings: tuple[str, ...] = ()
     error: str | None = None
-    participants: tuple[str, ...] = ()  # actor IRIs of its meetings: the summary rows it touches
+    participants: tuple[str, ...] = ()  # actor IRIs of its meetings and statements: the summary rows it touches
 
 
 @dataclass(slots=True)
@@ -94,7 +94,7 @@ class IngestReport:
     problems: list[SourceProblem] = field(default_factory=list)
     knowledge_changed: bool = False  # another knowledge-base version was stored, and is now replaced
     wrote: bool = False  # whether anything was written (the met-with summary then needs a refresh)
-    touched: set[str] = field(default_factory=set)  # participants, before and after, of the written graphs
+    touched: set[str] = field(default_factory=set)  # participants and speakers, before and after, of the written graphs
     summary: object | None = None  # the kg.summary.Refresh that followed, if any
     events: object | None = None  # the kg.event_graph.Refresh that followed, if any
 
@@ -175,6 +175,7 @@ def extract_one(article: Article, extractor=None) -> Extracted:
     except Exception as error:  # one bad article never stops the batch
         return Extracted(article.id, error=f"not ingested: {type(error).__name__}: {error}")
     participants = {rdf.actor_iri(actor.key).value for meeting in extraction.meetings for actor in meeting.participants}
+    participants |= {rdf.actor_iri(actor.key).value for statement in extraction.statements for actor in statement.speakers}
     return Extracted(article.id, body, len(quads), len(extraction.meetings), len(extraction.statements),
                      tuple(extraction.warnings), participants=tuple(sorted(participants)))
 
@@ -356,9 +357,9 @@ class Writer:
                 self.before_first_write()
             self.wrote = True
         if self.replacing:
-            from kg.summary import participants
+            from kg.summary import actors
 
-            self.touched |= participants(self.store, self.replacing)
+            self.touched |= actors(self.store, self.replacing)
             if self.before_replace:
                 self.before_replace(list(self.replacing))
         for _, extracted in self.replaced + self.new:

@@ -392,7 +392,9 @@ def _select_named(graph_store, name: str, params: dict) -> list[dict]:
 def _actor_iri(name: str, store) -> str:
     from kg.lookups import AmbiguousActor, UnknownActor, resolve_actor
 
-    present = {row["key"].value for row in store.select(named_queries.get("actors").text)}
+    from kg.remote import store_query
+
+    present = {row["key"].value for row in store.select(store_query("actor-keys"))}  # not `actors`: no counting
     try:
         return resolve_actor(name, present=present).iri
     except UnknownActor as error:
@@ -412,12 +414,16 @@ def meetings(
     until: Optional[str] = typer.Option(None, "--until", help="On or before this date."),
     by_report: bool = typer.Option(False, "--by-report", help="One row per article's report (with its event) "
                                    "instead of one per encounter."),
+    limit: int = typer.Option(100, "--limit", min=0, help="At most this many meetings (a page); 0 for all."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many meetings first (the next page)."),
     store: Optional[str] = StoreOption,
     as_json: bool = JsonOption,
 ) -> None:
     """List meetings, newest first: one row per encounter, however many articles report it,
     with place, participants, status (held if any report says so), evidence and each
     report's article, outlet and publication date.
+
+    A page at a time (--limit, 100 by default); a line on standard error says how to get the next.
 
     Examples:  kg meetings --actor Putin --since 2020   kg meetings --actor "خامنئي" --json   kg meetings --by-report
     """
@@ -427,10 +433,12 @@ def meetings(
         bounds = date_bounds(since, until)  # --until 2019: to the end of 2019, as everywhere
     except ValueError as error:
         raise typer.BadParameter(str(error))
+    from kg.cli_lists import page
+
     graph_store = _open(store, read_only=True)
     try:
-        rows = _select_named(graph_store, "meeting-reports" if by_report else "meetings",
-                             {"actor": _actor_iri(actor, graph_store) if actor else None, **bounds})
+        rows = page(graph_store, "meeting-reports" if by_report else "meetings",
+                    {"actor": _actor_iri(actor, graph_store) if actor else None, **bounds}, limit, offset, "meetings")
     finally:
         graph_store.close()
     for row in rows:  # GROUP_CONCAT has no order: sorted, so the same store prints the same
@@ -609,10 +617,11 @@ def evaluate(
 
 
 def _register_command_groups() -> None:
-    from kg import cli_actors, cli_events, cli_scale
+    from kg import cli_actors, cli_events, cli_lists, cli_scale
 
     cli_actors.register(app)
     cli_events.register(app)
+    cli_lists.register(app)
     cli_scale.register(app)
 
 

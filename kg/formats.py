@@ -5,17 +5,21 @@ Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML. A client picks with an HTT
 `Accept` header (q-values honoured, the most specific media range wins) or a short
 format name (`json`, `turtle`, ...), which overrides the header.
 
-SELECT rows are written here rather than by pyoxigraph's `serialize()` because a row
-cap must be able to stop early and say so: pyoxigraph can only serialise a whole result.
-A capped result is never silent: `Rendered.truncated` is set, and the JSON body carries
-`"truncated": true` (the server adds an `X-KG-Truncated` header for every format).
+SELECT results go out through pyoxigraph's own writers (`QuerySolutions.serialize`, in
+Rust: a Python loop over rows cost more than most queries themselves), into a sink that
+stops at the deadline and at a byte budget; the rows are then counted in the written bytes
+(one C-level pass). Only a result over the row cap is written here, row by row, by
+running the query again (`rerun`): pyoxigraph can only serialise a whole result, and a
+capped result is never silent (`Rendered.truncated`, `"truncated": true` in the JSON
+body; the server adds an `X-KG-Truncated` header for every format). CSV is always
+written here: pyoxigraph's CSV writer leaves an IRI holding a comma unquoted.
 """
 from __future__ import annotations
 
 import json
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -23,6 +27,8 @@ import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 CHECK_EVERY = 256  # rows between two looks at the clock
+NATIVE = ("json", "xml", "tsv")  # result formats pyoxigraph writes (see the module doc for CSV)
+NATIVE_BUDGET = 64 << 20  # bytes a capped result may take before it is written row by row instead
 
 
 class NotAcceptable(ValueError):
@@ -190,13 +196,28 @@ class Rendered:
 
 
 def render(result, accept_or_format: str | None = None, *, limit: int | None = None,
-           deadline: float | None = None, prefixes: dict[str, str] | None = None) -> Rendered:
+           deadline: float | None = None, prefixes: dict[str, str] | None = None,
+           rerun: Callable[[], object] | None = None) -> Rendered:
     """Serialises a pyoxigraph query result, keeping at most `limit` rows or triples.
 
     Raises NotAcceptable before touching the result, and DeadlineExceeded when
     `deadline` (a `time.monotonic()` value) passes while rows are still being read.
+    SELECT results are written by pyoxigraph when there is no cap, or when `rerun` (the
+    same query, run again) can give the rows afresh should the result prove over it.
     """
     fmt = negotiate(result_kind(result), accept_or_format)
+    if isinstance(result, ox.QuerySolutions) and fmt.name in NATIVE and (limit is None or rerun is not None):
+        sink = _Sink(deadline, None if limit is None else NATIVE_BUDGET)
+        try:
+            result.serialize(sink, format=fmt.results)
+        except _OverBudget:
+            pass
+        else:
+            body = sink.value()
+            count = count_rows(body, fmt.name)
+            if limit is None or count <= limit:
+                return Rendered(body, fmt.media_type, count, False)
+        result = rerun()
     if isinstance(result, ox.QueryBoolean):
         return Rendered(result.serialize(format=fmt.results), fmt.media_type, 1, False)
     if isinstance(result, ox.QueryTriples):
@@ -207,6 +228,52 @@ def render(result, accept_or_format: str | None = None, *, limit: int | None = N
     rows, truncated = _take(result, limit, deadline)
     writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt.name]
     return Rendered(writer(variables, rows, truncated), fmt.media_type, len(rows), truncated)
+
+
+class _OverBudget(Exception):
+    """The result grew past the byte budget of a capped result."""
+
+
+class _Sink:
+    """A binary file for pyoxigraph's writers (called every few KiB): keeps what is written,
+    raises DeadlineExceeded once the deadline has passed and _OverBudget past `budget` bytes."""
+
+    def __init__(self, deadline: float | None, budget: int | None) -> None:
+        self.deadline, self.budget = deadline, budget
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.budget is not None and self.size > self.budget:
+            raise _OverBudget()
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise DeadlineExceeded("query time limit reached while writing results")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def count_rows(body: bytes, fmt: str) -> int:
+    """Solutions in a SELECT result as pyoxigraph writes it (JSON, XML or TSV), counted in
+    the bytes: in XML `<result>` is only ever a tag (text escapes `<`); in TSV a row is a
+    line (literals escape line breaks); in JSON, with every string blanked (so no quoted
+    text can fake one), solutions are the only objects that follow each other (`},{`)."""
+    if fmt == "xml":
+        return body.count(b"<result>")
+    if fmt == "tsv":
+        return max(body.count(b"\n") - 1, 0)
+    if body.endswith(b'"bindings":[]}}'):
+        return 0
+    return _JSON_STRING.sub(b'""', body).count(b"},{") + 1
 
 
 def serialize_result(result, accept_or_format: str | None = None) -> tuple[bytes, str]:
@@ -269,17 +336,31 @@ def _json(variables: list[str], rows: list, truncated: bool) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+# Whitespace as character references, as pyoxigraph writes it: XML readers turn a carriage
+# return into a line feed, and some trim the edges of a text.
+_XML_TEXT = {"\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+
+
+def _text(value: str) -> str:
+    out = escape(value, _XML_TEXT)
+    if out[:1] == " ":
+        out = "&#32;" + out[1:]
+    if len(out) > 1 and out[-1:] == " ":
+        out = out[:-1] + "&#32;"
+    return out
+
+
 def _xml_term(term) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{_text(term.value)}</literal>"
+        return f"<literal>{_text(term.value)}</literal>"
     return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
             f"</predicate><object>{_xml_term(term.object)}</object></triple>")
 

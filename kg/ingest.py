@@ -135,7 +135,7 @@ def remove(store: GraphStore, article_ids: Iterable[str]) -> IngestReport:
     ours = not getattr(store, "keeps_summary", False)
     was_complete = ours and summary.is_complete(store)
     graphs = [rdf.graph_iri(a) for a in ids]
-    report.touched = summary.participants(store, graphs) if ours else set()
+    report.touched = summary.actors(store, graphs) if ours else set()
     if ours:
         summary.mark_stale(store)
     report.events = event_graph.remove_articles(store, ids)

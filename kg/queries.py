@@ -23,6 +23,12 @@ means: when neither `since` nor `until` is given, `met-with` returns the same ro
 a precomputed summary; `kg.summary.choose` checks it is complete before switching).
 
 `queries/summary/` holds the statements that keep that summary (not named queries).
+
+Listings page: a query that declares the parameters `limit` and `offset` (integers) gets
+`LIMIT n OFFSET m` where a line of its text says `# page here` (inside the subquery that
+picks the page's rows before their details are fetched), else at its end. A query whose
+parameters must reach such a subquery says where with a line `# parameters here` (the
+VALUES block goes there instead of opening the first WHERE clause).
 """
 from __future__ import annotations
 
@@ -40,6 +46,9 @@ _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(\w+)(?:\s+(required)\b)?\s*(.*)$")
 _FIELD = re.compile(r"^#\s*(title|description|example):\s*(.*)$")
 _FAST_PATH = re.compile(r"^#\s*fast path:\s*([\w-]+)(?:\s+unless\s+(.*))?$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+PAGING = ("limit", "offset")  # parameters that page a listing rather than filter it
+_PAGE_HERE = re.compile(r"^[ \t]*# page here.*$", re.MULTILINE)
+_PARAMETERS_HERE = re.compile(r"^[ \t]*# parameters here.*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +91,9 @@ class NamedQuery:
     fast_path: str | None = None  # an equivalent named query ...
     fast_path_unless: tuple[str, ...] = ()  # ... usable when none of these parameters is set
 
-    def bind(self, values: dict[str, str | None] | None = None) -> str:
-        """The query text with parameters bound; unknown parameter names are an error."""
+    def validate(self, values: dict[str, str | None] | None = None) -> dict[str, str]:
+        """The values that are set, once checked: unknown names, missing required ones and
+        values that are not of their parameter's type are errors."""
         values = {k: v for k, v in (values or {}).items() if v not in (None, "")}
         known = {p.name for p in self.params}
         unknown = set(values) - known
@@ -94,15 +104,40 @@ class NamedQuery:
         if missing:
             raise ValueError(f"query {self.name!r} needs the parameter {', '.join(missing)} "
                              f"(e.g. {self.example or ', '.join(m + '=...' for m in missing)})")
-        if not self.params:
-            return self.text
-        row = " ".join(str(p.term(values[p.name])) if p.name in values else "UNDEF" for p in self.params)
-        head = " ".join(f"?{p.name}" for p in self.params)
+        for param in self.params:
+            if param.name in values:
+                param.term(values[param.name])
+                if param.name in PAGING and int(values[param.name]) < 0:
+                    raise ValueError(f"parameter {param.name}: must be 0 or more, not {values[param.name]}")
+        return values
+
+    @property
+    def pages(self) -> bool:
+        """Whether the query takes `limit` and `offset`."""
+        return {p.name for p in self.params} >= set(PAGING)
+
+    def bind(self, values: dict[str, str | None] | None = None) -> str:
+        """The query text with parameters bound; unknown parameter names are an error."""
+        values = self.validate(values)
+        text = self.text
+        if self.pages:
+            page = " ".join(f"{name.upper()} {int(values[name])}" for name in PAGING if name in values)
+            marked = _PAGE_HERE.search(text)
+            text = (text[:marked.start()] + "    " + page + text[marked.end():] if marked
+                    else text.rstrip("\n") + ("\n" + page if page else "") + "\n")
+        bound = [p for p in self.params if p.name not in PAGING or not self.pages]
+        if not bound:
+            return text
+        row = " ".join(str(p.term(values[p.name])) if p.name in values else "UNDEF" for p in bound)
+        head = " ".join(f"?{p.name}" for p in bound)
         block = f"VALUES ({head}) {{ ({row}) }}"
-        match = _WHERE.search(self.text)
+        marked = _PARAMETERS_HERE.search(text)
+        if marked:
+            return text[:marked.start()] + "  " + block + text[marked.end():]
+        match = _WHERE.search(text)
         if not match:
             raise ValueError(f"query {self.name!r} has no WHERE clause to bind parameters in")
-        return self.text[:match.end()] + "\n  " + block + "\n" + self.text[match.end():]
+        return text[:match.end()] + "\n  " + block + "\n" + text[match.end():]
 
 
 def with_values(text: str, variable: str, terms: list[ox.NamedNode]) -> str:

@@ -187,6 +187,9 @@ class KGO:
     MetWithSummary = NamedNode(KGO_NS + "MetWithSummary")
     summaryActor = NamedNode(KGO_NS + "summaryActor")
     summaryCounterpart = NamedNode(KGO_NS + "summaryCounterpart")
+    ActorSummary = NamedNode(KGO_NS + "ActorSummary")
+    actorRecord = NamedNode(KGO_NS + "actorRecord")
+    summaryCovers = NamedNode(KGO_NS + "summaryCovers")
     counterpartKey = NamedNode(KGO_NS + "counterpartKey")
     counterpartName = NamedNode(KGO_NS + "counterpartName")
     heldMeetingCount = NamedNode(KGO_NS + "heldMeetingCount")
@@ -748,6 +751,26 @@ def summary_quads(actor: NamedNode, row: dict) -> list[Quad]:
     return quads
 
 
-def summary_complete_quad() -> Quad:
-    """The mark that the summary matches the article graphs."""
-    return Quad(SUMMARY_GRAPH, KGO.summaryComplete, _TRUE, SUMMARY_GRAPH)
+# An actor's row (kgo:actorRecord): counts, key and label in one literal, which
+# queries/actor-list.rq splits; the label's language tag is a field of its own.
+ACTOR_RECORD = ("meetings", "statements", "key", "labelLanguage", "label")
+
+
+def actor_summary_quads(actor: NamedNode, row: dict) -> list[Quad]:
+    """One actors.rq row (terms keyed by column) of `actor` as summary quads: one triple,
+    the actor's own kgo:actorRecord in the summary graph (one stored term to read per actor,
+    where a row node of its own would cost two)."""
+    graph = SUMMARY_GRAPH
+    label = row.get("label")
+    fields = {"meetings": row["meetings"].value, "statements": row["statements"].value, "key": row["key"].value,
+              "labelLanguage": (label.language or "") if isinstance(label, Literal) else "",
+              "label": label.value if label is not None else ""}
+    record = "\t".join(fields[c].replace("\t", " ") for c in ACTOR_RECORD)
+    return [Quad(actor, KGO.actorRecord, Literal(record), graph)]
+
+
+def summary_complete_quads() -> list[Quad]:
+    """The marks that the summary matches the article graphs, and that it holds the actor
+    rows (a summary written before them lacks this mark, and so counts as incomplete)."""
+    return [Quad(SUMMARY_GRAPH, KGO.summaryCovers, KGO.ActorSummary, SUMMARY_GRAPH),
+            Quad(SUMMARY_GRAPH, KGO.summaryComplete, _TRUE, SUMMARY_GRAPH)]

@@ -312,6 +312,7 @@ NAMED = {
                                              sorted(r["participants"].split(" | ")), r["articles"],
                                              r["event"].startswith(ID + "event/")) for r in rows), key=repr),
     "actors": lambda rows: [(r["key"], r["label"], int(r["meetings"]), int(r["statements"])) for r in rows],
+    "actor-list": lambda rows: [(r["key"], r["label"], int(r["meetings"]), int(r["statements"])) for r in rows],
     "articles": lambda rows: [(r["documentId"], r["published"], int(r["meetings"]), int(r["statements"])) for r in rows],
     "met-with": lambda rows: [(r["key"], int(r["meetings"]), int(r["plannedMeetings"]), r.get("first"), r.get("last"),
                                r.get("firstReported"), r.get("lastReported"), r.get("places", ""),
@@ -373,6 +374,13 @@ SEED_NAMED = [
         (RAISI, "ebrahim-raisi", 2, 8), (ASSAD, "bashar-al-assad", 2, 2), (ROUHANI, "hassan-rouhani", 2, 0),
         (ASHTIANI, "mohammad-reza-ashtiani", 1, 8), (AHMADIAN, "ali-akbar-ahmadian", 1, 3),
         ("Dmitry Peskov", "dmitry-peskov", 0, 3), ("Russia", "RUS", 0, 1)]]),
+    ("actor-list", (), [(k, label, m, s) for label, k, m, s in [
+        (PUTIN, "vladimir-putin", 5, 19), (KHAMENEI, "ali-khamenei", 3, 33), (SHOIGU, "sergei-shoigu", 2, 10),
+        (RAISI, "ebrahim-raisi", 2, 8), (ASSAD, "bashar-al-assad", 2, 2), (ROUHANI, "hassan-rouhani", 2, 0),
+        (ASHTIANI, "mohammad-reza-ashtiani", 1, 8), (AHMADIAN, "ali-akbar-ahmadian", 1, 3),
+        ("Dmitry Peskov", "dmitry-peskov", 0, 3), ("Russia", "RUS", 0, 1)]]),
+    ("actor-list", ("limit=2", "offset=7"), [("ali-akbar-ahmadian", AHMADIAN, 1, 3), ("dmitry-peskov", "Dmitry Peskov", 0, 3)]),
+    ("actors", (f"actor={KHAMENEI_IRI}",), [("ali-khamenei", KHAMENEI, 3, 33)]),
     ("articles", (), [(d, PUBLISHED[d], meetings, sum(n for (doc, _), n in SEED_STATEMENTS.items() if doc == d))
                       for d, meetings in [(D004, 2), (D003, 2), (D002, 1), (D000, 2), (D001, 2)]]),
     ("met-with", (f"actor={PUTIN_IRI}",), _putin_rows()),
@@ -705,3 +713,103 @@ def test_kg_events(seeds_store_shared):
             (None, "2015-11-23", "Tehran", [ROUHANI, PUTIN], 1, [D001])]
     assert [g[0] or g[1] for g in got] == [w[0] or w[1] for w in want]  # newest first; one day in any order
     assert sorted(map(repr, got)) == sorted(map(repr, want))
+
+
+# ---------------------------------------------------------------------------
+# Paging: the listings a page at a time (CLI, named queries, HTTP, API)
+# ---------------------------------------------------------------------------
+
+
+def _pages(fetch, size: int) -> list:
+    """Every page of `size` rows, in order, until one comes back short."""
+    rows, offset = [], 0
+    while True:
+        page = fetch(size, offset)
+        rows += page
+        if len(page) < size:
+            return rows
+        offset += size
+
+
+@pytest.mark.parametrize("name, params", [("actors", ()), ("articles", ()), ("meetings", ()),
+                                          ("meetings", (f"actor={PUTIN_IRI}",))])
+def test_named_listing_pages_concatenate_to_the_whole_list(seeds_store_shared, name, params):
+    whole = named(seeds_store_shared, name, *params)
+    assert len(whole) == {"actors": 10, "articles": 5, "meetings": 9 if not params else 5}[name]
+    for size in (1, 2, 4):
+        assert _pages(lambda n, at: named(seeds_store_shared, name, *params, f"limit={n}", f"offset={at}"), size) == whole
+
+
+def test_named_listing_pages_hold_exactly_their_rows(seeds_store_shared):
+    actors = NAMED["actors"](named(seeds_store_shared, "actors", "limit=3", "offset=3"))
+    assert actors == [("ebrahim-raisi", RAISI, 2, 8), ("bashar-al-assad", ASSAD, 2, 2), ("hassan-rouhani", ROUHANI, 2, 0)]
+    articles = NAMED["articles"](named(seeds_store_shared, "articles", "limit=2", "offset=1"))
+    assert articles == [(D003, PUBLISHED[D003], 2, sum(n for (d, _), n in SEED_STATEMENTS.items() if d == D003)),
+                        (D002, PUBLISHED[D002], 1, sum(n for (d, _), n in SEED_STATEMENTS.items() if d == D002))]
+    assert named(seeds_store_shared, "articles", "offset=5") == []
+    assert "limit: must be 0 or more" in " ".join(named(seeds_store_shared, "articles", "limit=-1", code=2).split())
+
+
+def test_kg_meetings_shows_a_page_and_says_how_to_get_the_next(seeds_store_shared):
+    everything = kg(seeds_store_shared, "meetings", "--limit", "0", "--json")
+    assert len(everything) == 9 and kg(seeds_store_shared, "meetings", "--json") == everything  # 100 by default
+    first = runner.invoke(app, ["meetings", "--limit", "4", "--json", "--store", seeds_store_shared])
+    assert first.exit_code == 0 and json.loads(first.stdout) == everything[:4]
+    assert " ".join(first.stderr.split()) == "meetings 1-4; more with --offset 4 (or --limit 0 for all)"
+    last = runner.invoke(app, ["meetings", "--limit", "4", "--offset", "8", "--json", "--store", seeds_store_shared])
+    assert json.loads(last.stdout) == everything[8:] and " ".join(last.stderr.split()) == "meetings 9-9"
+    assert _pages(lambda n, at: kg(seeds_store_shared, "meetings", "--limit", str(n), "--offset", str(at), "--json"),
+                  2) == everything
+    reports = kg(seeds_store_shared, "meetings", "--by-report", "--limit", "0", "--json")
+    assert _pages(lambda n, at: kg(seeds_store_shared, "meetings", "--by-report", "--limit", str(n), "--offset", str(at),
+                                   "--json"), 4) == reports and len(reports) == 9
+    putin = kg(seeds_store_shared, "meetings", "--actor", "Putin", "--limit", "3", "--offset", "3", "--json")
+    assert putin == kg(seeds_store_shared, "meetings", "--actor", "Putin", "--json")[3:]
+    same_meetings(meeting_rows(putin), [m for m in SEED_MEETINGS if PUTIN in m[4]][3:], SEED_SOURCES)
+
+
+def test_named_listing_pages_over_http(server):
+    def rows(name, **params):
+        reply = requests.get(server[0] + f"/queries/{name}", params=params, timeout=60)
+        assert reply.status_code == 200, reply.text
+        assert reply.headers["X-KG-Result-Count"] == str(len(reply.json()["results"]["bindings"]))
+        return [{k: v["value"] for k, v in b.items()} for b in reply.json()["results"]["bindings"]]
+
+    assert [r["key"] for r in rows("actors", limit="2", offset="8")] == ["dmitry-peskov", "RUS"]
+    assert [r["documentId"] for r in rows("articles", limit="2", offset="1")] == [D003, D002]
+    assert _pages(lambda n, at: rows("meetings", limit=str(n), offset=str(at)), 2) == rows("meetings")
+    refused = requests.get(server[0] + "/queries/articles", params={"limit": "two"}, timeout=60)
+    assert refused.status_code == 400 and "parameter limit: not an integer" in refused.text
+
+
+def test_api_meetings_pages_with_total_and_next(server):
+    whole = api(server, "/api/meetings", actor="Putin")
+    assert (whole["total"], whole["offset"], len(whole["meetings"]), "next" in whole) == (5, 0, 5, False)
+    page = api(server, "/api/meetings", actor="Putin", limit="2")
+    assert (page["total"], page["meetings"], page["next"]) == (5, whole["meetings"][:2],
+                                                               "/api/meetings?actor=Putin&limit=2&offset=2")
+    followed, link = [], "/api/meetings?actor=Putin&limit=2"
+    while link:
+        reply = requests.get(server[0] + link, timeout=60).json()
+        followed += reply["meetings"]
+        link = reply.get("next")
+    assert followed == whole["meetings"]
+    assert api(server, "/api/meetings", 400, actor="Putin", offset="-1")["parameter"] == "offset"
+
+
+def test_kg_actors_and_kg_articles_page_the_listings(seeds_store_shared):
+    store = seeds_store_shared
+    page = runner.invoke(app, ["actors", "--limit", "3", "--offset", "3", "--json", "--store", store])
+    assert page.exit_code == 0, page.output
+    assert [(r["key"], r["label"], r["meetings"], r["statements"]) for r in json.loads(page.stdout)] == [
+        ("ebrahim-raisi", RAISI, "2", "8"), ("bashar-al-assad", ASSAD, "2", "2"), ("hassan-rouhani", ROUHANI, "2", "0")]
+    assert " ".join(page.stderr.split()) == "actors 4-6; more with --offset 6 (or --limit 0 for all)"
+    assert kg(store, "actors", "--json") == named(store, "actors")  # ten: one page of 50
+    assert _pages(lambda n, at: kg(store, "actors", "--limit", str(n), "--offset", str(at), "--json"), 4) == \
+        named(store, "actors")
+    articles = kg(store, "articles", "--json")
+    assert [(r["documentId"], r["published"], r["meetings"]) for r in articles] == [
+        (D004, PUBLISHED[D004], "2"), (D003, PUBLISHED[D003], "2"), (D002, PUBLISHED[D002], "1"),
+        (D000, PUBLISHED[D000], "2"), (D001, PUBLISHED[D001], "2")]
+    beyond = runner.invoke(app, ["articles", "--offset", "5", "--json", "--store", store])
+    assert json.loads(beyond.stdout) == [] and " ".join(beyond.stderr.split()) == "no articles after the first 5"

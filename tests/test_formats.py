@@ -126,3 +126,52 @@ def test_ask_and_construct(store):
 def test_a_passed_deadline_stops_reading(store):
     with pytest.raises(DeadlineExceeded):
         render(store.query(SELECT), "json", deadline=time.monotonic() - 1)
+
+
+TRICKY = [" edges ", 'a},{"b', "{}", '},{', "<result>", "x\ny\r\n", "tab\there", "\\", "[]", "ü ق", ""]
+
+
+@pytest.fixture()
+def tricky() -> ox.Store:
+    """Literals that look like the structure the row counts look for."""
+    store = ox.Store()
+    p = ox.NamedNode(EX + "p")
+    for i, text in enumerate(TRICKY):
+        subject = ox.NamedNode(f"{EX}s{i}")
+        store.add(ox.Quad(subject, p, ox.Literal(text)))
+        store.add(ox.Quad(subject, p, ox.Literal(text, language="ar")))
+    store.add(ox.Quad(ox.NamedNode(EX + "s0"), p, ox.BlankNode("b1")))
+    return store
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?s ?o ?missing WHERE { ?s ?p ?o } ORDER BY ?s ?o",
+    "SELECT ?x WHERE { VALUES ?x { UNDEF UNDEF UNDEF } }",  # solutions with nothing bound
+    "SELECT ?s WHERE { ?s <http://example.org/none> ?o }",  # none at all
+    "SELECT * WHERE { }",  # one empty solution, no variables
+])
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])
+def test_pyoxigraphs_writer_gives_what_the_row_writer_gives(tricky, query, fmt):
+    native = render(tricky.query(query), fmt)  # no cap: pyoxigraph writes it
+    rows = render(tricky.query(query), fmt, limit=10_000)  # a cap and no rerun: written row by row
+    expected = {"SELECT ?s ?o": 23, "SELECT ?x": 3, "SELECT ?s WHERE": 0, "SELECT * ": 1}
+    assert native.count == rows.count == next(n for start, n in expected.items() if query.startswith(start))
+    parse = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "tsv": ox.QueryResultsFormat.TSV}[fmt]
+    assert [str(s) for s in ox.parse_query_results(native.body, parse)] == \
+        [str(s) for s in ox.parse_query_results(rows.body, parse)]
+    assert native.truncated is rows.truncated is False
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv", "csv"])
+def test_a_result_over_the_cap_is_run_again_and_cut(tricky, fmt):
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s ?o"
+    runs = []
+
+    def rerun():
+        runs.append(1)
+        return tricky.query(query)
+
+    capped = render(tricky.query(query), fmt, limit=4, rerun=rerun)
+    assert (capped.count, capped.truncated, len(runs)) == (4, True, 0 if fmt == "csv" else 1)
+    whole = render(tricky.query(query), fmt, limit=23, rerun=rerun)
+    assert (whole.count, whole.truncated, len(runs)) == (23, False, 0 if fmt == "csv" else 1)

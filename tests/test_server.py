@@ -138,7 +138,7 @@ def test_get_post_form_and_direct_give_the_same_answer(url):
 ])
 def test_select_results_follow_accept_q_values(url, accept, media):
     response = get(url, "/sparql", params={"query": COUNT_G2}, headers={"Accept": accept})
-    assert response.status_code == 200 and response.headers["Content-Type"].startswith(media)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith(media), response.text
 
 
 def test_format_parameter_overrides_accept(url):

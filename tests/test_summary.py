@@ -49,8 +49,13 @@ def rows(store, name: str, actor: str, **values) -> list[dict]:
 
 
 def disagreements(store) -> list[str]:
-    return [actor for actor in sorted(summary.participants(store))
-            if rows(store, "relations", actor) != rows(store, "met-with", actor)]
+    """Actors whose met-with rows differ from relations.rq's, and "actors" when the actor
+    rows (actor-list.rq) differ from actors.rq's, term for term (types and languages too)."""
+    found = [actor for actor in sorted(summary.participants(store))
+             if rows(store, "relations", actor) != rows(store, "met-with", actor)]
+    direct, listed = ([{k: str(v) for k, v in r.items()} for r in store.select(queries.get(name).bind({}))]
+                      for name in ("actors", "actor-list"))
+    return found + (["actors"] if direct != listed or not direct else [])
 
 
 def summary_quads(store: EmbeddedStore) -> set[str]:
@@ -134,7 +139,7 @@ def test_a_new_knowledge_base_version_rebuilds_every_row(tmp_path, extractor):
         article.write_text(WITH_ERDOGAN, encoding="utf-8")
         report = ingest(store, [str(article)], published=date(2025, 3, 4), extractor=extractor)
         assert report.knowledge_changed and report.summary.full
-        assert report.summary.actors == len(summary.participants(store)) > 2
+        assert report.summary.actors == len(summary.actors(store)) > len(summary.participants(store)) > 2
         assert disagreements(store) == []
     finally:
         store.close()

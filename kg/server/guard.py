@@ -34,10 +34,27 @@ class ForbiddenOperation(ValueError):
     """The request asks for an operation this server never performs."""
 
 
+# A keyword stands alone: never after a letter, digit, `:`, `?` or `$` (or it would be part
+# of a name or variable) nor before a letter, digit or `:`. Text where no such word occurs
+# cannot hold the keyword, and skips the tokenizer; a match (maybe in a comment or a
+# string) is confirmed by it.
+def _may_hold(sparql: str, words: tuple[str, ...]) -> bool:
+    upper = sparql.upper()
+    for word in words:
+        start = upper.find(word)
+        while start >= 0:
+            end = start + len(word)
+            before = upper[start - 1] if start else " "
+            after = upper[end] if end < len(upper) else " "
+            if not (before.isalnum() or before in "_:?$") and not (after.isalnum() or after in "_:"):
+                return True
+            start = upper.find(word, end)
+    return False
+
+
 def check(sparql: str) -> None:
     """Raises ForbiddenOperation when the query or update uses SERVICE or LOAD as a keyword."""
-    upper = sparql.upper()
-    if not any(word in upper for word in FORBIDDEN):
+    if not _may_hold(sparql, FORBIDDEN):
         return
     for match in _TOKEN.finditer(sparql):
         if match.lastgroup == "name":
@@ -103,6 +120,6 @@ def check_shape(sparql: str, max_depth: int = MAX_DEPTH, max_chain: int = MAX_CH
 def has_dataset_clause(sparql: str) -> bool:
     """Whether the query states its own dataset (FROM or FROM NAMED), which then wins over
     the server's union default graph."""
-    if "FROM" not in sparql.upper():
+    if not _may_hold(sparql, ("FROM",)):
         return False
     return any(match.lastgroup == "name" and match.group().upper() == "FROM" for match in _TOKEN.finditer(sparql))

@@ -76,9 +76,10 @@ def answer(store: ox.Store, request: dict) -> tuple[dict, bytes]:
         return _check_update(store, request["update"])
     deadline = time.monotonic() + request["time_left"]
     try:
-        result = store.query(request["query"], **_options(request))
+        options = _options(request)
+        result = store.query(request["query"], **options)
         rendered = render(result, request.get("accept"), limit=request.get("limit"), deadline=deadline,
-                          prefixes=PREFIXES)
+                          prefixes=PREFIXES, rerun=lambda: store.query(request["query"], **options))
     except SyntaxError as error:
         return {"status": 400, "message": f"malformed query: {error}"}, b""
     except NotAcceptable as error:
@@ -176,7 +177,7 @@ def serve(connection: Connection, path: str) -> None:
                 header, body = answer(store, request)
             except _Stale as stale:
                 header, body = {"status": 500, "message": f"store error: {stale.__cause__}"}, b""
-        connection.send_bytes(json.dumps(header).encode())
+        connection.send_bytes(json.dumps({**header, "size": len(body)}).encode())
         connection.send_bytes(body)
 
 
