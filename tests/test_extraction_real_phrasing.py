@@ -551,6 +551,14 @@ def test_two_leaders_who_discussed_on_a_first_visit_met_that_day_where_he_arrive
         (["Abdel Fattah al-Burhan", "Abdel Fattah el-Sisi"], "2023-08-29", "El Alamein", "held")]
 
 
+
+def test_a_body_is_never_a_persons_name_and_the_name_after_its_comma_is(extractor):
+    text = ("وصل رئيس جنوب السودان سلفاكير ميارديت إلى بورتسودان اليوم في زيارة رسمية، وكان في استقباله بمطار "
+            "بورتسودان الدولي، نائب رئيس مجلس السيادة الانتقالي، مالك عقار إير.")
+    assert meetings_of(extractor, text, "2023-09-04") == [
+        (["Salva Kiir Mayardit", "مالك عقار إير"], "2023-09-04", "Port Sudan", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

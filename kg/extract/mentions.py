@@ -705,7 +705,8 @@ class MentionResolver:
             honorific_ends.add(pos)  # the title's chain already took the honorific
         for match in _TOKEN.finditer(text, pos, min(len(text), pos + 120)):
             gap = text[cursor:match.start()].strip(' "“”«»')  # a name may be printed in quotes
-            described = tokens and all(t[3] or fold_key(t[2]).startswith(("ال", "ب", "ل")) for t in tokens)
+            described = tokens and all(t[3] or fold_key(t[2]).startswith(("ال", "ب", "ل")) or _STATE_WORD.match(fold_key(t[2]))
+                                       for t in tokens)
             if gap and (not tokens or described) and gap in ("،", ",") and not after_comma:
                 # "الرئيس البلغاري، رومان راديف", "مدير الديوان برئاسة الجمهورية، عبد العزيز خلف": a name in
                 # apposition after a comma, right after the title or the words that describe the office
@@ -999,7 +1000,9 @@ class MentionResolver:
 # words after which a name may start: "خلال استقباله ألكساندر يفيموف سفير روسيا", "مع X سفير ..."
 _BEFORE_A_NAME = {fold_key(w) for w in ("استقباله", "استقبالها", "لقائه", "لقائها", "استقبل", "استقبلت", "التقى", "التقت",
                                        "مع", "بين", "التقاه", "يستقبل", "يلتقي", "تستقبل", "تلتقي")}
-_STATE_WORD = re.compile(r"^[بل]?(?:ال)?(?:مملكه|جمهوريه|دوله|سلطنه|اماره|اتحاد)$")  # "مملكة ليسوتو" names a state
+# "مملكة ليسوتو" names a state; "مجلس السيادة الانتقالي" a body: neither is a person's name
+_STATE_WORD = re.compile(r"^[بل]?(?:ال)?(?:مملكه|جمهوريه|دوله|سلطنه|اماره|اتحاد|مجلس|وزاره|هييه|جهاز|مكتب|لجنه|"
+                         r"منظمه|حكومه|رياسه|مفوضيه|امانه|برلمان|حزب|حركه|جبهه|قياده|اداره|مديريه|ديوان|سفاره|بعثه)$")
 _PREPOSITION_ARTICLE = ("بال", "كال", "فال", "لل", "وبال", "ولل")
 _MANY_HOLDERS = {"special_envoy"}
 _ROYAL_ROLES = {"king", "queen", "emir", "sultan", "crown_prince", "saudi_king"}
