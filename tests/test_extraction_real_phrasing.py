@@ -559,6 +559,17 @@ def test_a_body_is_never_a_persons_name_and_the_name_after_its_comma_is(extracto
         (["Salva Kiir Mayardit", "مالك عقار إير"], "2023-09-04", "Port Sudan", "held")]
 
 
+
+def test_attendees_joined_by_wa_alone_with_long_titles(extractor):
+    text = ("بحث وزير الخارجية الكويتي الشيخ صباح الخالد مع الأمين العام لمنظمة التعاون الإسلامي الدكتور إياد أمين "
+            "مدني أمس في جدة الاستحقاقات القادمة.\n"
+            "حضر الاجتماع نائب وزير الخارجية السفير خالد سليمان الجارالله ومساعد وزير الخارجية لشؤون مكتب النائب "
+            "الأول السفير الشيخ أحمد ناصر المحمد الصباح والوزير المفوض ناصر محارب الهين.")
+    assert meetings_of(extractor, text, "2016-03-03") == [
+        (["Ahmad Nasser al-Mohammed al-Sabah", "Iyad Madani", "Sabah Al-Khalid Al-Sabah", "خالد سليمان الجارالله",
+          "ناصر محارب الهين"], "2016-03-02", "Jeddah", "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

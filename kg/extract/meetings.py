@@ -453,8 +453,8 @@ class MeetingFinder:
             elif chain and not re.fullmatch(r"[\s،,\"”»]*(?:و|وكذا|وكذلك|وايضا|ثم)?\s*(?:(?:كل|كلا)\s+من\s*:?\s*)?", between) \
                     and len(between.strip(' "”»')) > 2 and not (
                         (re.search(r'[،,]\s*(?:و|ثم)\s*$', self._without_honorifics(between))
-                         or re.match(r'[\s"”»]*[،,]\s*(?:و|ثم)', between))
-                        and len(between) < 60 and "." not in between
+                         or re.match(r'[\s"”»]*[،,]?\s*(?:و|ثم)', between))
+                        and len(between) < 80 and "." not in between
                         and not ctx.triggers.within("verb", chain[-1].end, m.start)):
                 break
             chain.append(m)
