@@ -570,6 +570,14 @@ def test_attendees_joined_by_wa_alone_with_long_titles(extractor):
           "ناصر محارب الهين"], "2016-03-02", "Jeddah", "held")]
 
 
+
+def test_the_representative_of_the_secretary_general_is_not_the_secretary_general(extractor):
+    text = ("بحث رئيس مجلس السيادة الانتقالي الفريق أول عبد الفتاح البرهان، مع ممثل الأمين العام للأمم المتحدة رئيس "
+            "بعثة يونيتامس فولكر بيترس، الأوضاع السياسية في البلاد.")
+    assert meetings_of(extractor, text, "2021-05-10") == [
+        (["Abdel Fattah al-Burhan", "Volker Perthes"], None, None, "held")]
+
+
 def test_a_titled_phrase_of_another_state_never_refers_back_to_our_president(extractor):
     text = ("استقبل رئيس الجمهورية، عبد المجيد تبون، اليوم بالجزائر العاصمة السفير البلغاري.\n\n"
             "وأكد الرئيس تبون خلال اللقاء متانة العلاقات.")

@@ -63,6 +63,7 @@ _AFTER_ALA = {fold_key(w) for w in ("ما", "من", "أن", "ان", "انه", "�
 _VERBAL_NOUN = re.compile(r"ت[\u0621-\u064a]{2}ي[\u0621-\u064a]")  # تفعيل: تعزيز، تدعيم، تطوير
 _INSTITUTION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:دار|داره|قاعه|مركز|جامعه|مطار|مسجد|شارع|مستشفي|مدينه|مويسسه|جايزه|"
                                  r"ميناء|قاعده|كليه|مكتبه|برج|جسر|ميدان|حديقه|مجمع|ضريح)\s+$")
+_PRINCIPAL_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:ممثل|ممثله|مبعوث|مبعوثه|مستشار|مستشاره|مساعد|مساعده)\s+$")
 _FORMER = re.compile(r"\s+(?:السابق|الاسبق|الراحل|السابقه|الراحله)(?![\u0621-\u064a])")
 _NAME_LINKS = {fold_key(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد", "ولد")}
 _NAME_STARTS_NEVER = {fold_key(w) for w in ("بن", "بنت", "آل", "ولد")}  # عبد الله، أبو بكر do start names
@@ -155,6 +156,11 @@ class MentionResolver:
                         and re.fullmatch(r"\s*", text[hits[j - 1].end:hits[j].start]):
                     j += 1
                 i = j
+                continue
+            if "title" in kinds and not kinds & {"person", "person_short"} and not hit.clitic and \
+                    _PRINCIPAL_BEFORE.search(text, max(0, hit.start - 12), hit.start):
+                # "ممثل الأمين العام للأمم المتحدة فولكر بيرتس": the principal of someone else's office
+                i += 1
                 continue
             if kinds & {"person", "person_short"}:
                 consumed = self._name(hits, i, text, day, out)
