@@ -41,17 +41,7 @@ def actors_command(limit: int = LimitOption, offset: int = OffsetOption, store: 
 
     Examples:  kg actors   kg actors --offset 50   kg actors --limit 0 --json
     """
-    from kg.cli import _open, _print_rows, out
-
-    graph_store = _open(store, read_only=True)
-    try:
-        rows = page(graph_store, "actors", {}, limit, offset, "actors")
-    finally:
-        graph_store.close()
-    if as_json:
-        out.print_json(json.dumps(rows, ensure_ascii=False))
-        return
-    _print_rows(rows, ["label", "key", "meetings", "statements"], "table")
+    _list("actors", limit, offset, store, as_json, ["label", "key", "meetings", "statements"])
 
 
 def articles_command(limit: int = LimitOption, offset: int = OffsetOption, store: Optional[str] = StoreOption,
@@ -61,17 +51,22 @@ def articles_command(limit: int = LimitOption, offset: int = OffsetOption, store
 
     Examples:  kg articles   kg articles --offset 50   kg articles --limit 0 --json
     """
+    _list("articles", limit, offset, store, as_json, ["documentId", "published", "publisher", "meetings", "statements"])
+
+
+def _list(name: str, limit: int, offset: int, store: Optional[str], as_json: bool, columns: list[str]) -> None:
+    """One page of a named listing query, as JSON or a table."""
     from kg.cli import _open, _print_rows, out
 
     graph_store = _open(store, read_only=True)
     try:
-        rows = page(graph_store, "articles", {}, limit, offset, "articles")
+        rows = page(graph_store, name, {}, limit, offset, name)
     finally:
         graph_store.close()
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    _print_rows(rows, ["documentId", "published", "publisher", "meetings", "statements"], "table")
+    _print_rows(rows, columns, "table")
 
 
 def register(app: typer.Typer) -> None:

@@ -724,7 +724,6 @@ class MeetingFinder:
             return
 
     def _place_and_date(self, meeting: FoundMeeting) -> None:
-        ctx = self.ctx
         self._place_and_date_in_text(meeting)
         self._during_the_visit(meeting)
 
